@@ -1,0 +1,91 @@
+"""What the loaders hand to the rest of the app: one `Review` of tidy pandas frames and its problems.
+
+Frames and their columns (every frame exists, possibly empty):
+
+- partnerships: partnership (str, canonical name), local_authorities (str, "; "-joined or ""),
+  health_board (str or ""), peer_group (str or ""), aliases (str, "; "-joined or ""), order (int)
+- criteria: criterion (str ID such as "6a"), name (str), question (str or ""), group (str or ""),
+  order (int, the Criteria sheet's order)
+- scale: score (int), label (str, canonical), met ("yes" | "partly" | "no"), order (int, 0 = best)
+- cycles: cycle (str "YYYY-YYYY"), start_year (int), end_year (int), due_date (Timestamp),
+  extended_due_date (Timestamp or NaT), review_published (Timestamp or NaT)
+- submissions: partnership, cycle, submitted (Timestamp or NaT = not yet received), draft (bool),
+  interim_statement (Timestamp or NaT), feedback_issued (Timestamp or NaT)
+- scores: partnership, cycle, criterion, score (Int64, <NA> = not assessed), label (str or <NA>):
+  one row per Scores-sheet row and criterion column present in the sheet
+- themes: theme, finding, extent (str, lower case, or ""), extent_count (Int64 when extent is a
+  count), criterion (str ID or "")
+- national: cycle, criterion, label (canonical label of the default three-level scale), count (int),
+  source (str or "")
+
+`errors` and `warnings` are lists of `Problem`. A `Review` with errors must not be shown as data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+
+import pandas as pd
+
+NOT_ASSESSED = "Not assessed"
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def where(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+class WorkbookUnreadable(Exception):
+    """The file cannot be read as a workbook at all (wrong type, damaged, protected, too large)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Review:
+    partnerships: pd.DataFrame
+    criteria: pd.DataFrame
+    scale: pd.DataFrame
+    cycles: pd.DataFrame
+    submissions: pd.DataFrame
+    scores: pd.DataFrame
+    themes: pd.DataFrame
+    national: pd.DataFrame
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    about: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def labels(self) -> list[str]:
+        """Scale labels, best first."""
+        return self.scale.sort_values("order")["label"].tolist()
+
+    @property
+    def full_label(self) -> str:
+        """The label that counts as fully met (the best level)."""
+        return self.labels[0]
+
+    @property
+    def criterion_names(self) -> dict[str, str]:
+        return dict(zip(self.criteria["criterion"], self.criteria["name"]))

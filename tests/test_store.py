@@ -1,0 +1,259 @@
+"""The store: publish, read, current, history, rollback, tampering, concurrency and crashes."""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import signal
+import sqlite3
+import threading
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+import store
+from store import Store, StoreError, Version
+
+SPAWN = mp.get_context("spawn")  # fresh interpreters, as separate app processes would be
+
+
+def publish(s: Store, text: str, who: str = "ana@example.org", **kw) -> Version:
+    kw.setdefault("note", f"note {text}")
+    kw.setdefault("summary", {"text": text})
+    return s.publish(text.encode(), f"{text}.xlsx", who, **kw)
+
+
+def file_of(s: Store, v: Version) -> str:
+    return os.path.join(s.files, f"{v.sha256}.xlsx")
+
+
+# ---------------------------------------------------------------- basics
+
+def test_created_lazily_in_wal_mode(tmp_path):
+    folder = tmp_path / "deep" / "store"
+    s = Store(folder)
+    assert not folder.exists()
+    assert s.current() is None and s.versions() == []
+    assert (folder / "files").is_dir() and (folder / "versions.sqlite").is_file()
+    with s._db("check") as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
+
+
+def test_publish_stores_bytes_exactly_and_returns_the_version(tmp_path):
+    s = Store(tmp_path)
+    data = bytes(range(256)) * 100 + b"\r\n\x00end"  # every byte value, CRLF and NUL survive
+    v = s.publish(data, "Review 2025.xlsx", "ana@example.org", "first cut", {"partnerships": 31})
+    assert v == Version(1, hashlib.sha256(data).hexdigest(), "Review 2025.xlsx", "ana@example.org",
+                        v.published_at, "first cut", {"partnerships": 31}, "publish", None)
+    assert datetime.fromisoformat(v.published_at).utcoffset() == timezone.utc.utcoffset(None)
+    with open(file_of(s, v), "rb") as f:
+        assert f.read() == data
+    assert s.read_bytes(v) == data and s.read_bytes(1) == data
+    assert Store(tmp_path).get(1) == v  # a new Store on the folder reads the same row back
+    with pytest.raises(Exception):
+        v.number = 2  # frozen
+
+
+def test_current_versions_and_get(tmp_path):
+    s = Store(tmp_path)
+    v1, v2, v3 = (publish(s, t) for t in ("a", "b", "c"))
+    assert [v.number for v in (v1, v2, v3)] == [1, 2, 3]
+    assert s.current() == v3
+    assert s.versions() == [v3, v2, v1]
+    assert s.get(2) == v2
+    assert s.read_bytes(s.current()) == b"c"
+    with pytest.raises(StoreError, match="no version 9"):
+        s.get(9)
+    with pytest.raises(StoreError, match="whole number"):
+        s.get("2")
+
+
+def test_same_bytes_twice_share_one_file(tmp_path):
+    s = Store(tmp_path)
+    v1, v2 = publish(s, "same", note="one"), publish(s, "same", note="two")
+    assert (v1.number, v2.number) == (1, 2) and v1.sha256 == v2.sha256
+    assert os.listdir(s.files) == [f"{v1.sha256}.xlsx"]
+    assert s.current().note == "two"
+
+
+def test_filename_keeps_only_the_name_and_inputs_are_checked(tmp_path):
+    s = Store(tmp_path)
+    assert s.publish(b"x", r"C:\Users\ana\Review.xlsx", "ana", "").filename == "Review.xlsx"
+    assert s.publish(b"y", "../../etc/Review.xlsx", "ana", "").filename == "Review.xlsx"
+    assert s.publish(b"z", "", "ana", "").filename == "workbook.xlsx"
+    for bad in [dict(data=b""), dict(data="text"), dict(who=" "), dict(summary=[1])]:
+        args = dict(data=b"ok", filename="f.xlsx", who="ana", note="", summary={}) | bad
+        with pytest.raises(StoreError):
+            s.publish(**args)
+    assert len(s.versions()) == 3  # nothing recorded by the refused publishes
+
+
+def test_unusable_folder_is_a_store_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(StoreError, match="could not be opened"):
+        Store(tmp_path / "file" / "store").versions()
+
+
+# ---------------------------------------------------------------- history and rollback
+
+def test_rollback_adds_a_row_and_history_only_grows(tmp_path):
+    s = Store(tmp_path)
+    v1, v2 = publish(s, "a", summary={"n": 1}), publish(s, "b")
+    before = s.versions()
+    r = s.rollback(1, "lead@example.org", "b had a typo")
+    assert (r.number, r.kind, r.rollback_of, r.sha256) == (3, "rollback", 1, v1.sha256)
+    assert (r.filename, r.summary, r.who, r.note) == ("a.xlsx", {"n": 1}, "lead@example.org",
+                                                      "b had a typo")
+    assert s.current() == r and s.read_bytes(r) == b"a"
+    assert s.versions()[1:] == before  # older rows untouched
+    r2 = s.rollback(2, "lead@example.org", "back again")
+    assert s.current() == r2 and s.read_bytes(r2) == b"b"
+    assert [v.number for v in s.versions()] == [4, 3, 2, 1]
+    with pytest.raises(StoreError, match="no version 7"):
+        s.rollback(7, "lead", "")
+
+
+def test_rows_cannot_be_updated_or_deleted(tmp_path):
+    s = Store(tmp_path)
+    publish(s, "a")
+    with sqlite3.connect(s.db_path) as con:
+        with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+            con.execute("UPDATE versions SET note = 'edited'")
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            con.execute("DELETE FROM versions")
+    assert s.get(1).note == "note a"
+
+
+# ---------------------------------------------------------------- damaged or missing files
+
+def test_tampered_file_is_caught_and_current_falls_back(tmp_path):
+    s = Store(tmp_path)
+    v1, v2 = publish(s, "good"), publish(s, "newer")
+    with open(file_of(s, v2), "wb") as f:
+        f.write(b"newes")  # same length, different bytes
+    with pytest.raises(StoreError, match="changed or damaged"):
+        s.read_bytes(v2)
+    assert s.current() == v1
+    with pytest.raises(StoreError, match="changed or damaged"):
+        s.rollback(2, "lead", "")
+    os.remove(file_of(s, v1))
+    with pytest.raises(StoreError, match="missing"):
+        s.read_bytes(v1)
+    assert s.current() is None  # nothing intact is left
+    assert len(s.versions()) == 2  # but the history is still all there
+
+
+def test_publishing_the_same_bytes_repairs_a_damaged_file(tmp_path):
+    s = Store(tmp_path)
+    v1 = publish(s, "abc")
+    with open(file_of(s, v1), "wb") as f:
+        f.write(b"xyz")
+    assert s.current() is None
+    v2 = publish(s, "abc")
+    assert s.current() == v2 and s.read_bytes(v1) == b"abc"
+
+
+def test_leftover_temporary_files_are_ignored_and_old_ones_cleaned(tmp_path):
+    s = Store(tmp_path)
+    v1 = publish(s, "a")
+    young = os.path.join(s.files, f"{store.TMP_PREFIX}young{store.TMP_SUFFIX}")
+    old = os.path.join(s.files, f"{store.TMP_PREFIX}old{store.TMP_SUFFIX}")
+    for path in (young, old):
+        with open(path, "wb") as f:
+            f.write(b"half a workbook")
+    stale = time.time() - store.TMP_MAX_AGE_SECONDS - 60
+    os.utime(old, (stale, stale))
+    s2 = Store(tmp_path)
+    assert s2.current() == v1
+    assert os.path.exists(young) and not os.path.exists(old)
+
+
+# ---------------------------------------------------------------- concurrency
+
+def _publish_many(folder, who, count, barrier):
+    s = folder if isinstance(folder, Store) else Store(folder)
+    barrier.wait()
+    for i in range(count):
+        s.publish(f"{who} {i}".encode(), f"{who}-{i}.xlsx", who, f"{i}", {"i": i})
+
+
+def check_consecutive(s: Store, writers: list[str], count: int) -> None:
+    versions = s.versions()[::-1]
+    assert [v.number for v in versions] == list(range(1, len(writers) * count + 1))
+    for v in versions:
+        assert s.read_bytes(v) == f"{v.who} {v.note}".encode()
+    for who in writers:  # each writer's versions are in the order it published them
+        assert [int(v.note) for v in versions if v.who == who] == list(range(count))
+
+
+def test_two_processes_publishing_at_once(tmp_path):
+    folder = str(tmp_path / "store")  # not created yet: both processes also race to create it
+    barrier = SPAWN.Barrier(2)
+    procs = [SPAWN.Process(target=_publish_many, args=(folder, who, 10, barrier))
+             for who in ("p1", "p2")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    check_consecutive(Store(folder), ["p1", "p2"], 10)
+
+
+def test_threads_sharing_one_store(tmp_path):
+    s = Store(tmp_path)
+    barrier = threading.Barrier(4)
+    threads = [threading.Thread(target=_publish_many, args=(s, f"t{n}", 5, barrier))
+               for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check_consecutive(s, [f"t{n}" for n in range(4)], 5)
+
+
+# ---------------------------------------------------------------- crashes
+
+def _publish_and_hang(folder, step, paused):
+    def hook(name):
+        if name == step:
+            paused.set()
+            time.sleep(600)  # the parent kills us here
+
+    store._test_hook = hook
+    Store(folder).publish(b"new workbook", "new.xlsx", "crash@example.org", "", {})
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+@pytest.mark.parametrize("step, survives", [
+    ("file_written", False),  # temporary file written and fsynced, not yet renamed
+    ("file_renamed", False),  # final file in place, no row yet
+    ("row_inserted", False),  # inside BEGIN IMMEDIATE, holding the write lock, before COMMIT
+    ("committed", True),      # row committed
+])
+def test_killed_during_publish(tmp_path, step, survives):
+    s = Store(tmp_path)
+    v1 = publish(s, "old workbook")
+    paused = SPAWN.Event()
+    child = SPAWN.Process(target=_publish_and_hang, args=(str(tmp_path), step, paused))
+    child.start()
+    try:
+        assert paused.wait(120), "the child never reached the step"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.join(120)
+    assert child.exitcode == -signal.SIGKILL
+
+    after = Store(tmp_path)
+    with after._db("check") as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    current = after.current()
+    if survives:
+        assert (current.number, after.read_bytes(current)) == (2, b"new workbook")
+    else:
+        assert current == v1 and after.read_bytes(current) == b"old workbook"
+        assert after.versions() == [v1]
+    nxt = publish(after, "after the crash")
+    assert nxt.number == current.number + 1 and after.current() == nxt
+    assert [v.number for v in after.versions()] == list(range(nxt.number, 0, -1))
