@@ -3,7 +3,7 @@
     python scripts/make_workbooks.py            # writes data/sample-review.xlsx and data/template.xlsx
     python scripts/make_workbooks.py OUT_DIR    # writes both into OUT_DIR instead
 
-Both files follow docs/workbook format 1 (the contract in shared/workbook-format.md).
+Both files follow workbook format 1 (docs/workbook-format.md, copied from shared/workbook-format.md).
 
 What is real and what is made up
 --------------------------------
@@ -306,7 +306,7 @@ def illustrative_submissions() -> list[tuple]:
     order = PARTNERSHIP_NAMES[:]
     rng.shuffle(order)
     early, late = order[:11], order[11:]
-    early_dates = [date(2020, 3, 31), _weekday_between(rng, date(2020, 4, 1), date(2020, 6, 30)),
+    early_dates = [date(2020, 4, 1), _weekday_between(rng, date(2020, 4, 1), date(2020, 6, 30)),
                    date(2021, 3, 31)]
     early_dates += [_weekday_between(rng, date(2020, 9, 1), date(2021, 3, 30)) for _ in range(8)]
     late_dates = [_weekday_between(rng, date(2021, 4, 1), date(2021, 10, 29)) for _ in range(19)]

@@ -1,0 +1,192 @@
+"""The shipped sample workbook and template: read with openpyxl only (not the loaders)."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "sample-review.xlsx"
+TEMPLATE = REPO / "data" / "template.xlsx"
+FIGURES_CSV = Path(__file__).parents[1].parent / "shared/reference/national-figures.csv"
+CRITERION_IDS = ["1", "2", "3", "4", "5", "6a", "6b", "7", "8", "9", "10", "11", "12", "13", "14", "15"]
+LABELS = ("Fully met", "Partially met", "Not met")
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("make_workbooks", REPO / "scripts" / "make_workbooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _records(ws) -> list[dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    headers = [str(h).strip() for h in rows[0]]
+    return [dict(zip(headers, r)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def _cid(value) -> str:
+    return str(value).strip()
+
+
+def _as_date(value) -> date:
+    assert isinstance(value, (date, datetime)), f"not a real Excel date: {value!r}"
+    return value.date() if isinstance(value, datetime) else value
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_workbook(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def published() -> dict[tuple[str, str], tuple[int, int, int]]:
+    with FIGURES_CSV.open(newline="", encoding="utf-8") as f:
+        return {(r["cycle"], r["criterion"]): (int(r["fully_met"]), int(r["partially_met"]), int(r["not_met"]))
+                for r in csv.DictReader(f)}
+
+
+def _counts(sample, cycle: str) -> dict[str, tuple[int, int, int]]:
+    ws = sample["Scores"]
+    headers = [str(h) for h in next(ws.iter_rows(max_row=1, values_only=True))]
+    column_of = {h.split(".", 1)[0].strip(): i for i, h in enumerate(headers) if "." in h}
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] == cycle]
+    assert len(rows) == 30
+    out = {}
+    for cid in CRITERION_IDS:
+        c = Counter(r[column_of[cid]] for r in rows)
+        assert set(c) <= set(LABELS), (cycle, cid, c)
+        out[cid] = (c["Fully met"], c["Partially met"], c["Not met"])
+    return out
+
+
+def test_sheets_follow_the_format(sample):
+    for name in ("Partnerships", "Criteria", "Scale", "Cycles", "Submissions", "Scores",
+                 "Themes 2019", "National figures", "About"):
+        assert name in sample.sheetnames
+
+
+def test_thirty_partnerships(sample):
+    recs = _records(sample["Partnerships"])
+    names = [r["Partnership"] for r in recs]
+    assert len(names) == 30 == len(set(names))
+    assert {"Moray", "Tayside", "City of Edinburgh", "Na h-Eileanan Siar"} <= set(names)
+    boards = {r["Partnership"]: r["Health board"] for r in recs}
+    assert boards["Clackmannanshire"] == boards["Stirling"] == "NHS Forth Valley"
+    assert boards["Argyll and Bute"] == "NHS Highland"
+    tayside = next(r for r in recs if r["Partnership"] == "Tayside")
+    assert tayside["Local authorities"] == "Angus; Dundee City; Perth and Kinross"
+    assert all(r["Peer group"] for r in recs)
+
+
+def test_sixteen_criteria_with_scores_columns(sample):
+    recs = _records(sample["Criteria"])
+    assert [_cid(r["ID"]) for r in recs] == CRITERION_IDS
+    assert all(r["Question"].startswith("Does the Children's Services Plan ") for r in recs)
+    headers = next(sample["Scores"].iter_rows(max_row=1, values_only=True))
+    assert list(headers[2:]) == [f"{_cid(r['ID'])}. {r['Name']}" for r in recs]
+
+
+def test_counts_2023_2026_equal_published(sample, published):
+    counts = _counts(sample, "2023-2026")
+    rows = {cid: v for (cycle, cid), v in published.items() if cycle == "2023-2026"}
+    assert len(rows) == 16
+    assert counts == rows
+
+
+def test_counts_2020_2023_equal_published_rows(sample, published):
+    counts = _counts(sample, "2020-2023")
+    rows = {cid: v for (cycle, cid), v in published.items() if cycle == "2020-2023"}
+    assert len(rows) == 9
+    for cid, value in rows.items():
+        assert counts[cid] == value, cid
+
+
+def test_2020_2023_seven_criteria_fully_met_by_21_or_more(sample):
+    counts = _counts(sample, "2020-2023")
+    strong = {cid for cid, (fully, _, _) in counts.items() if fully >= 21}
+    assert strong == {"1", "6a", "7", "8", "9", "11", "15"}
+    assert 8 <= counts["6b"][1] <= 12  # about a third partially met related services
+
+
+def test_national_figures_sheet_matches_csv(sample, published):
+    recs = _records(sample["National figures"])
+    got = {(r["Cycle"], _cid(r["Criterion"])): (r["Fully met"], r["Partially met"], r["Not met"])
+           for r in recs}
+    assert got == published
+    assert all(r["Source"] and "same as above" not in r["Source"] for r in recs)
+
+
+def test_submission_dates_2020_2023(sample):
+    recs = [r for r in _records(sample["Submissions"]) if r["Cycle"] == "2020-2023"]
+    assert len(recs) == 30
+    submitted = [_as_date(r["Submitted"]) for r in recs]
+    assert sum(d <= date(2021, 3, 31) for d in submitted) == 11
+    assert sum(date(2021, 4, 1) <= d <= date(2021, 10, 31) for d in submitted) == 19
+    assert all(_as_date(r["Feedback issued"]).strftime("%Y-%m") == "2021-12" for r in recs)
+    assert any(r["Draft"] == "yes" for r in recs)
+    interims = [_as_date(r["Interim statement"]) for r in recs if r["Interim statement"] is not None]
+    assert len(interims) >= 3 and all(d.year == 2020 for d in interims)
+
+
+def test_submissions_2023_2026_and_none_for_2017_2020(sample):
+    recs = _records(sample["Submissions"])
+    assert not [r for r in recs if r["Cycle"] == "2017-2020"]
+    later = [r for r in recs if r["Cycle"] == "2023-2026"]
+    assert len(later) == 30
+    submitted = [_as_date(r["Submitted"]) for r in later]
+    on_time = sum(d <= date(2023, 4, 1) for d in submitted)
+    assert 20 <= on_time < 30
+
+
+def test_about_says_illustrative(sample):
+    text = " ".join(str(c) for row in sample["About"].iter_rows(values_only=True) for c in row if c)
+    assert "illustrative" in text.lower()
+    assert "scripts/make_workbooks.py" in text
+
+
+def test_themes_2019(sample):
+    recs = _records(sample["Themes 2019"])
+    assert len(recs) >= 7
+    assert any(r["Criterion"] in (None, "") for r in recs)
+    assert any(str(r["Extent"]) == "3" for r in recs)
+
+
+def test_template_has_drop_downs():
+    wb = load_workbook(TEMPLATE)
+    assert "How to fill in" in wb.sheetnames
+    for sheet in ("Submissions", "Scores"):
+        dvs = wb[sheet].data_validations.dataValidation
+        formulas = [dv.formula1 for dv in dvs]
+        assert all(dv.type == "list" for dv in dvs)
+        assert any(f.startswith("Partnerships!") for f in formulas), sheet
+        assert any(f.startswith("Cycles!") for f in formulas), sheet
+    assert any(dv.formula1 == '"yes,no"' for dv in wb["Submissions"].data_validations.dataValidation)
+    assert any("Fully met" in dv.formula1 for dv in wb["Scores"].data_validations.dataValidation)
+    headers = next(wb["Scores"].iter_rows(max_row=1, values_only=True))
+    assert len(headers) == 18 and headers[2] == "1. Vision"
+    assert len(_records(wb["Partnerships"])) == 30
+    assert len(_records(wb["Criteria"])) == 16
+    assert not _records(wb["Submissions"]) and not _records(wb["Scores"])
+
+
+def _values(path: Path) -> dict[str, list[tuple]]:
+    wb = load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb}
+
+
+def test_script_is_deterministic_and_shipped_files_are_current(tmp_path):
+    script = _load_script()
+    first = script.main(tmp_path / "a")
+    second = script.main(tmp_path / "b")
+    for a, b in zip(first, second):
+        assert _values(a) == _values(b)
+        assert a.read_bytes() == b.read_bytes()
+    assert _values(first[0]) == _values(SAMPLE)
+    assert _values(first[1]) == _values(TEMPLATE)
