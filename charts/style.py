@@ -18,7 +18,7 @@ NOT_ASSESSED_COLOUR = "#d9d9d9"
 # Okabe-Ito, for categorical series that are not scale levels (e.g. "this partnership", "peers").
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 HIGHLIGHT = "#D55E00"  # one partnership picked out against the rest
-PATTERNS = ["", "/", "x", ".", "\\", "+", "-", "|"]
+PATTERNS = ["", "/", "x", "\\", "+", "|", "-"]   # scale levels; "." is kept for "Not assessed"
 
 
 def level_colours(labels: list[str]) -> dict[str, str]:

@@ -1,0 +1,356 @@
+"""Charts for the partnership page and the 2019-themes page: tidy frame in, plotly figure out.
+
+Every chart is horizontal with the criteria (or themes) on the y axis, so it stays legible on a
+320 px wide screen; above each row a line of text says in words what the markers show, so no
+meaning rests on colour alone (levels also carry fill patterns, markers carry distinct symbols).
+No figure titles: the page's chart card sets them.
+
+Frames come from `analysis.peers` (`standing`, `change`, `theme_rows`); names in them should
+already have been passed through `analysis.peers.apply_names` when names are hidden.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import style
+from loaders.model import NOT_ASSESSED
+
+ROW_BASE = 52          # px per criterion / theme for the bar, plus LINE_HEIGHT per line of words
+LINE_HEIGHT = 16
+TEXT_SIZE = 12
+WRAP = 16              # characters per line of a y-axis label (keeps the axis narrow on a phone)
+WORDS_WIDTH = 32       # characters per line of words above a row (fits 320 px)
+OWN_SYMBOL = "diamond"
+PEER_SYMBOL = "triangle-down"
+CYCLE_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "hexagon", "star-square", "pentagon"]
+DIRECTION_STYLE = {  # direction -> (legend name, symbol, colour, word in the text line)
+    "up": ("Moved up", "triangle-right", style.OKABE_ITO[0], "▶ up"),
+    "same": ("Same level", "circle", style.TEXT, "● same"),
+    "down": ("Moved down", "triangle-left", style.HIGHLIGHT, "◀ down"),
+    "new": ("No earlier level", "star", style.OKABE_ITO[2], "★ new"),
+    "not assessed": ("Not assessed now", "x", "#7f7f7f", "✕ not assessed"),
+}
+
+
+def _wrap(text: str, width: int = WRAP) -> str:
+    """Wrap for an axis label with <br>; long words may break after a "/"."""
+    lines = textwrap.wrap(str(text).replace("/", "/\x00 "), width=width, break_long_words=True)
+    lines = [line.replace("/\x00 ", "/").replace("/\x00", "/") for line in lines]
+    return "<br>".join(lines) or str(text)
+
+
+def _criterion_label(row) -> str:
+    name = str(row["name"])
+    crit = str(row["criterion"])
+    return _wrap(f"{crit}. {name}" if name and name != crit else crit)
+
+
+def _pct(share) -> str:
+    return "n/a" if share is None or pd.isna(share) else f"{round(100 * share)}%"
+
+
+def _empty(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style.base_layout(fig, height=160)
+
+
+def _fit_words(parts: list[str], width: int = WORDS_WIDTH) -> str:
+    """Join `parts` with " · ", starting a new line (<br>) whenever a line would pass `width`."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return "<br>".join(lines)
+
+
+def _rows(fig: go.Figure, ticktext: list[str], words: list[str], x_left: float, extra: int = 0) -> None:
+    """Criteria/themes as rows top to bottom, a line (or lines) of words above each, the height to fit."""
+    n = len(ticktext)
+    nlines = max((w.count("<br>") + 1 for w in words), default=1)
+    ys = list(range(n))
+    fig.add_trace(go.Scatter(
+        x=[x_left] * n, y=[y - 0.3 for y in ys], text=words, mode="text",
+        textposition="top right", textfont=dict(size=TEXT_SIZE, color=style.TEXT),
+        hoverinfo="skip", showlegend=False, cliponaxis=False, name="words"))
+    row = ROW_BASE + LINE_HEIGHT * nlines
+    top = 0.3 + (LINE_HEIGHT * nlines + 4) / row
+    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=ticktext, tickfont=dict(size=TEXT_SIZE),
+                     range=[n - 0.5, -top], showgrid=False, zeroline=False, fixedrange=True)
+    style.base_layout(fig, height=170 + extra + row * n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spine: distribution of all plans per criterion, the partnership's own level marked
+# ---------------------------------------------------------------------------------------------
+
+def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: str,
+          peer_label: str = "Peer group") -> go.Figure:
+    """Diverging stacked bars: per criterion, the share of plans at the best level to the right of
+    zero and at each other level to the left (next-best nearest zero), counts as bar text. The
+    partnership's own level is a diamond in the middle of its level's segment; when a peer group
+    exists, a downward triangle marks the peer group's share at the best level. Above each bar,
+    words: "◆ Fife: Fully met · ▼ peers: 50% Fully met".
+
+    `standing_frame`: `analysis.peers.standing(...)`; `labels`: review.labels (best first)."""
+    st = standing_frame.reset_index(drop=True)
+    if st.empty:
+        return _empty("No criteria to show.")
+    labels = list(labels)
+    best = labels[0]
+    colours = style.level_colours(labels)
+    patterns = style.level_patterns(labels)
+    n = len(st)
+    ys = list(range(n))
+    plans = st["plans"].astype(float).where(st["plans"] > 0)
+    shares = {lab: (st[lab].astype(float) / plans * 100).fillna(0.0) for lab in labels}
+
+    fig = go.Figure()
+    for i, lab in enumerate(labels):
+        share = shares[lab]
+        counts = st[lab].astype(int)
+        colour = colours[lab]
+        fig.add_trace(go.Bar(
+            y=ys, x=share if i == 0 else -share, base=None, orientation="h", name=lab,
+            width=0.5,
+            marker=dict(color=colour, line=dict(color="#ffffff", width=1),
+                        pattern=dict(shape=patterns[lab], fgcolor=style.text_colour(colour), size=6, solidity=0.15)),
+            text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="end",
+            textfont=dict(color=style.text_colour(colour), size=TEXT_SIZE),
+            customdata=list(zip(counts, st["plans"].astype(int), [round(s) for s in share])),
+            hovertemplate=f"{lab}: %{{customdata[0]}} of %{{customdata[1]}} plans (%{{customdata[2]}}%)<extra></extra>",
+        ))
+
+    # The partnership's own level: centre of its segment.
+    own_x, own_text, own_hover = [], [], []
+    for r in range(n):
+        rank = st.at[r, "level_rank"]
+        label = st.at[r, "label"]
+        if pd.isna(rank):
+            x = 0.0
+        else:
+            k = int(rank)
+            if k == 0:
+                x = shares[best].iat[r] / 2
+            else:
+                x = -(sum(shares[labels[j]].iat[r] for j in range(1, k)) + shares[labels[k]].iat[r] / 2)
+        own_x.append(x)
+        own_text.append([f"◆ {partnership_label}: {label}"])
+        own_hover.append(f"{partnership_label}: {label}")
+    fig.add_trace(go.Scatter(
+        x=own_x, y=ys, mode="markers", name=f"{partnership_label} (its level)",
+        marker=dict(symbol=OWN_SYMBOL, size=15, color=style.HIGHLIGHT, line=dict(color="#ffffff", width=2)),
+        text=own_hover, hovertemplate="%{text}<extra></extra>", cliponaxis=False))
+
+    has_peers = "peer_full_share" in st and st["peer_full_share"].notna().any()
+    words = list(own_text)
+    if has_peers:
+        group = next((g for g in st.get("peer_group", []) if isinstance(g, str) and g), "")
+        name = f"{peer_label}{': ' + group if group else ''}"
+        px, py, ph = [], [], []
+        for r in range(n):
+            share = st.at[r, "peer_full_share"]
+            if pd.isna(share):
+                continue
+            px.append(100 * share)
+            py.append(r - 0.28)
+            ph.append(f"{name}: {_pct(share)} {best} ({int(st.at[r, 'peer_full_count'])} of "
+                      f"{int(st.at[r, 'peer_plans'])} plans)")
+            words[r].append(f"▼ peers: {_pct(share)} {best}")
+        fig.add_trace(go.Scatter(
+            x=px, y=py, mode="markers", name=f"{name}, share {best}",
+            marker=dict(symbol=PEER_SYMBOL, size=12, color=style.TEXT, line=dict(color="#ffffff", width=1)),
+            text=ph, hovertemplate="%{text}<extra></extra>", cliponaxis=False))
+    left_extent = max(sum(shares[lab].iat[r] for lab in labels[1:]) for r in range(n))
+    right_extent = max(shares[best].max(), 100 * st["peer_full_share"].max() if has_peers else 0)
+    lo = -max(25.0, math.ceil(left_extent / 25) * 25)
+    hi = max(25.0, math.ceil(right_extent / 25) * 25)
+    ticks = [v for v in range(-100, 101, 25) if lo <= v <= hi]
+    fig.add_trace(go.Scatter(  # the zero line, drawn per bar so it does not cross the words
+        x=[v for _ in range(n) for v in (0, 0, None)], y=[v for r in range(n) for v in (r - 0.3, r + 0.3, None)],
+        mode="lines", line=dict(color=style.TEXT, width=1.5), hoverinfo="skip", showlegend=False))
+    fig.update_layout(barmode="relative", bargap=0.3, hovermode="closest")
+    fig.update_xaxes(range=[lo - 2, hi + 2], tickmode="array", tickvals=ticks,
+                     ticktext=[f"{abs(v)}%" if v % 50 == 0 else "" for v in ticks], fixedrange=True,
+                     title=dict(text=f"◀ other levels · share of plans · {best} ▶", font=dict(size=TEXT_SIZE)))
+    _rows(fig, [_criterion_label(r) for _, r in st.iterrows()], [_fit_words(w) for w in words], lo - 2)
+    fig.update_layout(legend=dict(traceorder="normal"))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Change since the previous cycle: a dumbbell over the ordinal levels
+# ---------------------------------------------------------------------------------------------
+
+def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_label: str | None = None) -> go.Figure:
+    """Per criterion: an open circle at the previous cycle's level and a symbol at this cycle's
+    level (▶ moved up, ◀ moved down, ● same, ★ no earlier level, ✕ not assessed), joined by a
+    line. Levels run worst (left) to best (right); "Not assessed" sits at the far left. Above each
+    row, words: "▶ up: Partially met → Fully met" (the legend names the two cycles).
+
+    `change_frame`: `analysis.peers.change(...)`; `labels`: review.labels (best first)."""
+    cf = change_frame.reset_index(drop=True)
+    if cf.empty:
+        return _empty("No criteria to compare.")
+    labels = list(labels)
+    nlev = len(labels)
+    pos = {lab: nlev - 1 - i for i, lab in enumerate(labels)}  # worst 0 ... best n-1
+    pos[NOT_ASSESSED] = -1
+    prev_cycle = cf["previous_cycle"].iloc[0] or ""
+    cycle = cf["cycle"].iloc[0]
+    show_na = (cf["label"] == NOT_ASSESSED).any() or (prev_cycle and (cf["previous_label"] == NOT_ASSESSED).any())
+    n = len(cf)
+    ys = list(range(n))
+    who = f"{partnership_label}: " if partnership_label else ""
+
+    fig = go.Figure()
+    if prev_cycle:
+        lx, ly = [], []
+        for r in range(n):
+            lx += [pos[cf.at[r, "previous_label"]], pos[cf.at[r, "label"]], None]
+            ly += [r, r, None]
+        fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color=style.GRID, width=4),
+                                 hoverinfo="skip", showlegend=False))
+        fig.add_trace(go.Scatter(
+            x=[pos[v] for v in cf["previous_label"]], y=ys, mode="markers", name=f"{prev_cycle} (before)",
+            marker=dict(symbol="circle-open", size=18, color="#595959", line=dict(width=2.5)),
+            text=[f"{who}{prev_cycle}: {v}" for v in cf["previous_label"]],
+            hovertemplate="%{text}<extra></extra>", cliponaxis=False))
+    for direction, (name, symbol, colour, _) in DIRECTION_STYLE.items():
+        sel = cf.index[cf["direction"] == direction].tolist()
+        if not sel:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[pos[cf.at[r, "label"]] for r in sel], y=sel, mode="markers", name=f"{cycle}: {name.lower()}",
+            marker=dict(symbol=symbol, size=15, color=colour, line=dict(color="#ffffff", width=1)),
+            text=[f"{who}{cycle}: {cf.at[r, 'label']} ({name.lower()})" for r in sel],
+            hovertemplate="%{text}<extra></extra>", cliponaxis=False))
+
+    words = []
+    for r in range(n):
+        direction = cf.at[r, "direction"]
+        word = DIRECTION_STYLE.get(direction, ("", "", "", direction))[3]
+        before, now = cf.at[r, "previous_label"], cf.at[r, "label"]
+        if direction in ("up", "down"):
+            words.append(_fit_words([f"{word}: {before} → {now}"]))
+        elif direction == "not assessed" and prev_cycle and before != NOT_ASSESSED:
+            words.append(_fit_words([word, f"was {before}"]))
+        else:
+            words.append(_fit_words([f"{word}: {now}"]))
+    left = -1.45 if show_na else -0.45
+
+    ticks = ([-1] if show_na else []) + list(range(nlev))
+    tick_text = ([NOT_ASSESSED] if show_na else []) + [labels[nlev - 1 - p] for p in range(nlev)]
+    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[_wrap(t, 9) for t in tick_text],
+                     tickangle=0, tickfont=dict(size=11),
+                     range=[left, nlev - 0.55], fixedrange=True, showgrid=True,
+                     title=dict(text="level (best on the right)", font=dict(size=TEXT_SIZE)))
+    _rows(fig, [_criterion_label(r) for _, r in cf.iterrows()], words, left, extra=20)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# 2019 themes followed into later cycles
+# ---------------------------------------------------------------------------------------------
+
+def themes_chart(theme_rows: pd.DataFrame, cycles: list[str]) -> go.Figure:
+    """For each theme with a criterion: that criterion's count of plans fully met in each later
+    cycle (one marker shape per cycle, joined by a thin line), and what the 2019 review said:
+    "all" as a star at all plans, "most"/"majority" as a shaded band from just over half to all,
+    a count as a star at that count; "some", "few" or no extent only in words (no number is drawn
+    that the review did not give). Above each row, words: "2019: more than half of plans ·
+    2020-2023: 18 of 30 · 2023-2026: 24 of 30".
+
+    `theme_rows`: `analysis.peers.theme_rows(review)`; `cycles`: `analysis.peers.theme_cycles(review)`."""
+    from analysis.peers import theme_cycle_columns  # analysis is pure; no cycle of imports at load
+
+    tr = theme_rows[theme_rows["criterion"].astype(str) != ""].reset_index(drop=True) if len(theme_rows) else theme_rows
+    if tr is None or tr.empty:
+        return _empty("No 2019 themes are linked to a criterion.")
+    n = len(tr)
+    all_plans = int(tr["all_plans"].max()) if "all_plans" in tr and tr["all_plans"].notna().any() else 0
+    xmax = all_plans
+    for c in cycles:
+        col = theme_cycle_columns(c)["plans"]
+        if col in tr and tr[col].notna().any():
+            xmax = max(xmax, int(tr[col].max()))
+    xmax = max(xmax, 1)
+
+    fig = go.Figure()
+    # 2019: bands for most / majority (a range), stars for all / a count / none (a point).
+    band = tr[tr["extent_low"].notna() & (tr["extent_high"] > tr["extent_low"])]
+    if len(band):
+        fig.add_trace(go.Bar(
+            y=band.index.tolist(), x=(band["extent_high"] - band["extent_low"]).tolist(),
+            base=band["extent_low"].tolist(), orientation="h", width=0.55,
+            name="2019: more than half of plans (range)",
+            marker=dict(color="#c8c8c8", line=dict(color="#7f7f7f", width=1),
+                        pattern=dict(shape="/", fgcolor="#7f7f7f", size=8, solidity=0.2)),
+            hovertext=[f"2019: {e} (more than half of plans)" for e in band["extent"]],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    point = tr[tr["extent_low"].notna() & (tr["extent_high"] == tr["extent_low"])]
+    if len(point):
+        fig.add_trace(go.Scatter(
+            x=point["extent_low"].tolist(), y=point.index.tolist(), mode="markers",
+            name="2019: as the review said it",
+            marker=dict(symbol="star", size=16, color="#7f7f7f", line=dict(color=style.TEXT, width=1)),
+            hovertext=[f"2019: {m}" for m in point["extent_meaning"]],
+            hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False))
+
+    # Later cycles: one shape and colour per cycle, joined per theme by a thin line.
+    present = [c for c in cycles if theme_cycle_columns(c)["count"] in tr]
+    if len(present) > 1:
+        lx, ly = [], []
+        for r in range(n):
+            pts = [tr.at[r, theme_cycle_columns(c)["count"]] for c in present]
+            pts = [p for p in pts if not pd.isna(p)]
+            if len(pts) > 1:
+                lx += [int(p) for p in pts] + [None]
+                ly += [r] * len(pts) + [None]
+        if lx:
+            fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color="#7f7f7f", width=1.5),
+                                     hoverinfo="skip", showlegend=False))
+    for i, c in enumerate(present):
+        names = theme_cycle_columns(c)
+        sel = tr.index[tr[names["count"]].notna()].tolist()
+        if not sel:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[int(tr.at[r, names["count"]]) for r in sel], y=sel, mode="markers",
+            name=f"{c}: plans fully met",
+            marker=dict(symbol=CYCLE_SYMBOLS[i % len(CYCLE_SYMBOLS)], size=13,
+                        color=style.OKABE_ITO[i % len(style.OKABE_ITO)], line=dict(color="#ffffff", width=1)),
+            hovertext=[f"{c}: {int(tr.at[r, names['count']])} of {int(tr.at[r, names['plans']])} plans fully met"
+                       f" criterion {tr.at[r, 'criterion']}"
+                       f"{' (' + str(tr.at[r, 'criterion_name']) + ')' if tr.at[r, 'criterion_name'] else ''}<br>"
+                       f"{'published figure' if tr.at[r, names['source']] == 'published' else 'counted from the scores'}"
+                       for r in sel],
+            hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False))
+
+    words = []
+    for r in range(n):
+        parts = [f"2019: {tr.at[r, 'extent_meaning']}"]
+        for c in present:
+            names = theme_cycle_columns(c)
+            v = tr.at[r, names["count"]]
+            if not pd.isna(v):
+                parts.append(f"{c}: {int(v)} of {int(tr.at[r, names['plans']])}")
+        words.append(_fit_words(parts))
+
+    if all_plans:
+        fig.add_vline(x=all_plans / 2, line=dict(color="#7f7f7f", width=1, dash="dot"))
+        fig.add_vline(x=all_plans, line=dict(color="#7f7f7f", width=1, dash="dot"))
+    ticktext = [f"{_wrap(t)}<br>(criterion {crit})" for t, crit in zip(tr["theme"], tr["criterion"])]
+    fig.update_xaxes(range=[0, xmax * 1.04], fixedrange=True,
+                     title=dict(text="plans fully met<br>(dotted lines: half and all plans)", font=dict(size=TEXT_SIZE)))
+    _rows(fig, ticktext, words, 0, extra=20)
+    fig.update_layout(barmode="overlay", hovermode="closest")
+    return fig

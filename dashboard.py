@@ -1,0 +1,36 @@
+"""CSP Review Dashboard: entry point. Page config, navigation, the shared sidebar; nothing else.
+
+Run with `streamlit run dashboard.py`. The data path: workbook -> loaders -> analysis -> charts -> pages.
+"""
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="CSP Review Dashboard", page_icon=":material/child_care:", layout="wide",
+                   initial_sidebar_state="auto")
+
+pages = {
+    "Explore": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page("pages/criteria.py", title="Criteria coverage", icon=":material/checklist:", url_path="criteria"),
+        st.Page("pages/timeline.py", title="Submission timeline", icon=":material/event:", url_path="timeline"),
+        st.Page("pages/partnership.py", title="Partnership", icon=":material/compare_arrows:",
+                url_path="partnership"),
+        st.Page("pages/themes.py", title="2019 themes", icon=":material/history:", url_path="themes"),
+    ],
+    "About": [
+        st.Page("pages/definitions.py", title="Definitions", icon=":material/menu_book:", url_path="definitions"),
+        st.Page("pages/data.py", title="Data: upload and publish", icon=":material/upload_file:", url_path="data"),
+        st.Page("pages/accessibility.py", title="Accessibility", icon=":material/accessibility:",
+                url_path="accessibility"),
+    ],
+}
+page = st.navigation(pages)
+
+loaded = ui.load()
+st.session_state["_loaded"] = loaded
+with st.sidebar:
+    st.markdown("**CSP Review Dashboard**  \nScotland's reviews of Children's Services Plans")
+ui.sidebar(loaded)
+page.run()

@@ -1,0 +1,92 @@
+"""Where the data comes from, decided in one place, with its provenance.
+
+Order: the workbook named by CSP_WORKBOOK (read only); else the newest published version in the
+store (CSP_STORE, default data/store); else the shipped sample data/sample-review.xlsx.
+
+`locate()` is cheap (a stat or one SQLite query) and runs on every rerun, so a newly published
+version reaches every viewer on their next rerun; the bytes are read, and the workbook parsed, only
+when `Source.key` changes (the app caches on it). No streamlit here.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SAMPLE = ROOT / "data" / "sample-review.xlsx"
+TEMPLATE = ROOT / "data" / "template.xlsx"
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str                  # "env", "store", "sample" or "upload"
+    key: str                   # changes whenever the content may have changed (cache key)
+    path: str | None = None    # file to read (env, sample, store)
+    filename: str = ""
+    version: int | None = None
+    who: str = ""
+    when: str = ""
+    note: str = ""
+
+    @property
+    def is_sample(self) -> bool:
+        return self.kind == "sample"
+
+    def describe(self) -> str:
+        """One line for the footer: which data this page shows."""
+        if self.kind == "sample":
+            return ("Data: the shipped sample workbook. Counts per criterion are the published national "
+                    "figures; per-partnership scores and dates are illustrative.")
+        if self.kind == "env":
+            return f"Data: {self.filename} (set by CSP_WORKBOOK, not published through this dashboard)."
+        if self.kind == "upload":
+            return f"Preview of your upload {self.filename}: not published, seen only in this browser session."
+        return f"Data: version {self.version} ({self.filename}), published {self.when} by {self.who}."
+
+
+def read_bytes(source: Source) -> bytes:
+    """The workbook's bytes (the store checks them against their sha256)."""
+    if source.kind == "store":
+        from store import Store
+
+        return Store(store_folder()).read_bytes(source.version)
+    return Path(source.path).read_bytes()
+
+
+def store_folder() -> Path:
+    return Path(os.environ.get("CSP_STORE") or ROOT / "data" / "store")
+
+
+def locate(verify: bool = False) -> Source:
+    """The source to show. `verify=True` also checks the newest version's file (slower: it hashes
+    the file), for when reading the newest version failed."""
+    env = os.environ.get("CSP_WORKBOOK")
+    if env:
+        path = Path(env)
+        try:
+            stat = path.stat()
+            stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+        except OSError:
+            stamp = "missing"
+        return Source("env", f"env:{path}:{stamp}", str(path), path.name)
+    folder = store_folder()
+    if (folder / "versions.sqlite").exists():
+        from store import Store
+
+        store = Store(folder)
+        if verify:
+            version = store.current()
+        else:
+            newest = store.versions()[:1]
+            version = newest[0] if newest else None
+        if version is not None:
+            return Source("store", f"sha:{version.sha256}", None, version.filename, version.number, version.who, version.published_at[:16].replace("T", " ")
+                          + " UTC", version.note)
+    stat = SAMPLE.stat()
+    return Source("sample", f"sample:{stat.st_mtime_ns}:{stat.st_size}", str(SAMPLE), SAMPLE.name)
+
+
+def upload_source(data: bytes, filename: str) -> Source:
+    return Source("upload", "sha:" + hashlib.sha256(data).hexdigest(), None, filename)

@@ -1,0 +1,27 @@
+"""Downloads that are safe to open in Excel. No streamlit here.
+
+A text cell starting with = + - @ (or a tab or carriage return) could run as a formula when the CSV
+is opened in a spreadsheet (CSV injection); such cells are prefixed with a single quote. Numbers and
+dates are left as they are.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_safe_csv(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV (with a byte-order mark so Excel reads accents), formula-safe."""
+    safe = frame.copy()
+    safe.columns = [escape_cell(str(c)) for c in safe.columns]
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(escape_cell)
+    return safe.to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,59 @@
+"""Criteria coverage: count and share per level, partnership-by-criterion heatmap, change since last cycle."""
+import streamlit as st
+
+import ui
+from analysis import national as an
+from charts import national as ch
+
+v = ui.view()
+review, cycle = v.review, v.cycle
+st.title(f"Criteria coverage, {cycle}")
+ui.banner(v)
+
+cov = an.coverage(review, cycle)
+if cov.empty:
+    st.warning(f"There are no scores or published figures for {cycle}. Choose another cycle in the sidebar.")
+    ui.footer(v.source)
+    st.stop()
+if cov["source"].iloc[0] == "published":
+    st.info(f"**Published totals.** The workbook has no per-partnership scores for {cycle}, so this page "
+            "shows the national figures as published. Only the criteria with a published figure are listed.")
+check = an.national_check(review, cycle)
+if not check.empty:
+    st.warning(f"**The published figures and the workbook's scores disagree** for "
+               f"{check['criterion'].nunique()} criteria in {cycle}; the charts use the scores. "
+               "The differences are listed in the table below.")
+    st.dataframe(check.rename(columns={"criterion": "ID", "name": "Criterion", "label": "Level",
+                                       "published": "Published", "from_scores": "From scores",
+                                       "difference": "Difference"}), hide_index=True)
+
+c1, c2 = st.columns(2)
+order_by = c1.radio("Order criteria", ["As in the review", f"By share {review.full_label.lower()}"],
+                    horizontal=True, key="criteria_order")
+measure = c2.radio("Show", ["Number of plans", "Share of plans"], horizontal=True, key="criteria_measure")
+order = an.criterion_order(cov, "workbook" if order_by == "As in the review" else "fully_met")
+ui.chart_card(f"Plans at each level, per criterion, {cycle}", an.coverage_sentence(review, cycle),
+              ch.coverage_bar(cov, review.labels, x="count" if measure == "Number of plans" else "share",
+                              order=order),
+              an.coverage_table(cov), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv")
+
+heat = an.heatmap_frame(review, cycle)
+if not heat.empty:
+    heat = ui.shown(v, heat)
+    if v.hide_names:
+        heat = heat.sort_values(["partnership", "criterion_order"]).assign(
+            partnership_order=lambda f: f["partnership"].rank(method="dense").astype(int))
+    ui.chart_card(f"Each partnership's level on each criterion, {cycle}", an.heatmap_sentence(review, cycle),
+                  ch.heatmap(heat, review.labels), an.heatmap_table(heat), key="criteria-heatmap",
+                  note="Letters in the cells are the first letters of the levels; a dash means not assessed.",
+                  filename=f"partnership-by-criterion-{cycle}.csv")
+
+change = an.change_since_previous(review, cycle)
+if change.empty:
+    st.caption(f"There is no earlier cycle with figures to compare {cycle} with.")
+else:
+    prev = change["previous_cycle"].iloc[0]
+    ui.chart_card(f"Change in plans {review.full_label.lower()} since {prev}", an.change_sentence(review, cycle),
+                  ch.dumbbell(change, label=review.full_label.lower(), order=order), an.change_table(change),
+                  key="criteria-change", filename=f"change-{prev}-to-{cycle}.csv")
+ui.footer(v.source)

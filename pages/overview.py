@@ -1,0 +1,48 @@
+"""Overview: headline figures, all criteria at a glance, and a tile map of the partnerships."""
+import streamlit as st
+
+import ui
+from analysis import national as an
+from charts import national as ch
+
+v = ui.view()
+review, cycle = v.review, v.cycle
+st.title(f"Children's Services Plans {cycle}: overview")
+ui.banner(v)
+
+h = an.headline(review, cycle)
+st.markdown(an.headline_sentence(review, cycle))
+deadline = an.format_date(h["deadline"]) if h["deadline"] is not None else "the deadline"
+ui.metric_row([
+    ("Partnerships", h["partnerships"], "Children's Services Planning Partnerships in the workbook."),
+    ("Plans received", h["received"], None if h["received"] is not None else "No submission records for this cycle."),
+    ("On time", h["on_time"], f"Received on or before {deadline}."),
+    ("Late", h["late"], f"Received after {deadline}."),
+    ("Not yet received", h["not_received"], None),
+])
+full = h["full_label"].lower()
+well, weak = h["well_met"], h["weakest"]
+left, right = st.columns(2)
+left.markdown(f"**{len(well)} criteria {full} by at least two thirds of plans:** "
+              + (", ".join(well) if well else "none") + ".")
+right.markdown(f"**Least often {full}:** "
+               + (", ".join(f"{n} ({h['weakest_counts'][n]} of {h['plans']})" for n in weak) if weak else "none") + ".")
+
+cov = an.coverage(review, cycle)
+note = ("These are the published national totals: this cycle has no per-partnership scores in the workbook."
+        if h["source"] == "published" else None)
+ui.chart_card(f"How many plans met each criterion, {cycle}", an.coverage_sentence(review, cycle),
+              ch.coverage_bar(cov, review.labels) if not cov.empty else None, an.coverage_table(cov),
+              key="overview-criteria", note=note, filename=f"criteria-{cycle}.csv")
+
+tiles = an.partnership_fully_met(review, cycle)
+if v.hide_names:
+    st.info("The map of partnerships is hidden while other partnerships' names are hidden, because a "
+            "tile's place on the map would show which partnership it is.")
+elif tiles["fully_met"].notna().any():
+    ui.chart_card(f"Criteria {full} by each partnership, {cycle}", an.tilemap_sentence(review, cycle),
+                  ch.tile_map(tiles, label=full), an.tiles_table(tiles, h["full_label"]), key="overview-map",
+                  note="Each square is one partnership, placed roughly where it lies in Scotland; darker "
+                       f"squares {full} more criteria. Hover or see the Data tab for names.",
+                  filename=f"partnerships-{cycle}.csv")
+ui.footer(v.source)

@@ -1,0 +1,1 @@
+import streamlit as st; import ui; v = ui.view(); st.title("TODO")

@@ -1,0 +1,35 @@
+"""Submission timeline: plans received over time against the deadlines, and each partnership's date."""
+import streamlit as st
+
+import ui
+from analysis import national as an
+from charts import national as ch
+
+v = ui.view()
+review, cycle = v.review, v.cycle
+st.title(f"When plans were received, {cycle}")
+ui.banner(v)
+
+t = an.timeline(review, cycle)
+if t.partnerships.empty:
+    st.warning(f"There are no submission records for {cycle}. Choose another cycle in the sidebar.")
+    ui.footer(v.source)
+    st.stop()
+
+sentence = an.timeline_sentence(review, cycle)
+ui.chart_card(f"Plans received over time, {cycle}", sentence,
+              ch.timeline_cumulative(t.cumulative, t.due_date, t.extended_due_date, total=t.expected),
+              an.cumulative_table(t.cumulative), key="timeline-cumulative", filename=f"plans-received-{cycle}.csv")
+
+per = ui.shown(v, t.partnerships)
+ui.chart_card(f"Each partnership's plan against the deadline, {cycle}",
+              f"Each point is one plan: days before (left) or after (right) the deadline of "
+              f"{an.format_date(t.deadline)}. Open shapes are plans published in draft.",
+              ch.submission_points(per), an.submissions_table(per), key="timeline-partnerships",
+              filename=f"submissions-{cycle}.csv")
+
+st.subheader("Not yet received")
+missing = [ui.names(v).get(p, p) for p in t.not_received] if v.hide_names else t.not_received
+st.markdown("All plans have been received." if not missing else
+            f"{len(missing)} plan(s) not yet received: " + ", ".join(missing) + ".")
+ui.footer(v.source)
