@@ -11,18 +11,18 @@ st.set_page_config(page_title="CSP Review Dashboard", page_icon=":material/child
 
 pages = {
     "Explore": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
                 default=True),
-        st.Page("pages/criteria.py", title="Criteria coverage", icon=":material/checklist:", url_path="criteria"),
-        st.Page("pages/timeline.py", title="Submission timeline", icon=":material/event:", url_path="timeline"),
-        st.Page("pages/partnership.py", title="Partnership", icon=":material/compare_arrows:",
+        st.Page("views/criteria.py", title="Criteria coverage", icon=":material/checklist:", url_path="criteria"),
+        st.Page("views/timeline.py", title="Submission timeline", icon=":material/event:", url_path="timeline"),
+        st.Page("views/partnership.py", title="Partnership", icon=":material/compare_arrows:",
                 url_path="partnership"),
-        st.Page("pages/themes.py", title="2019 themes", icon=":material/history:", url_path="themes"),
+        st.Page("views/themes.py", title="2019 themes", icon=":material/history:", url_path="themes"),
     ],
     "About": [
-        st.Page("pages/definitions.py", title="Definitions", icon=":material/menu_book:", url_path="definitions"),
-        st.Page("pages/data.py", title="Data: upload and publish", icon=":material/upload_file:", url_path="data"),
-        st.Page("pages/accessibility.py", title="Accessibility", icon=":material/accessibility:",
+        st.Page("views/definitions.py", title="Definitions", icon=":material/menu_book:", url_path="definitions"),
+        st.Page("views/data.py", title="Data: upload and publish", icon=":material/upload_file:", url_path="data"),
+        st.Page("views/accessibility.py", title="Accessibility", icon=":material/accessibility:",
                 url_path="accessibility"),
     ],
 }

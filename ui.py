@@ -1,4 +1,4 @@
-"""The dashboard's shared UI pieces: the one module besides dashboard.py and pages/ that imports streamlit.
+"""The dashboard's shared UI pieces: the one module besides dashboard.py and views/ that imports streamlit.
 
 - `load()`: the workbook to show (an upload being previewed, else `datasource.locate()`), read and
   checked once per content (cached on its key), with its provenance.
@@ -189,13 +189,13 @@ def chart_card(title: str, summary: str, fig, data: pd.DataFrame, *, key: str, n
             if fig is None:
                 st.caption("No chart: there is nothing to show for this selection.")
             else:
-                st.plotly_chart(fig, key=f"chart-{key}", config=PLOTLY_CONFIG, alt=summary)
+                st.plotly_chart(fig, key=f"chart-{key}", config=PLOTLY_CONFIG, theme=None, alt=summary)
         with data_tab:
             st.dataframe(data, hide_index=True, key=f"table-{key}")
             download_csv(data, filename or f"{key}.csv", key=f"download-{key}")
         if note:
             st.caption(note)
-        st.page_link("pages/definitions.py", label="Definitions: criteria, scale and sources",
+        st.page_link("views/definitions.py", label="Definitions: criteria, scale and sources",
                      icon=":material/menu_book:")
 
 

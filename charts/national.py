@@ -160,7 +160,7 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
             textangle=0,
             textfont=dict(color=text_colour(colour)),
             marker=dict(color=colour, line=dict(color="#ffffff", width=1),
-                        pattern=dict(shape=patterns.get(lbl, ""), fgcolor=text_colour(colour),
+                        pattern=dict(shape=patterns.get(lbl, ""), fgcolor=text_colour(colour), fillmode="overlay",
                                      fgopacity=0.25, size=8, solidity=0.2)),
             customdata=[[n, k, s, int(plans.get(cid, 0))] for n, k, s, cid in zip(names, counts, shares, ids)],
             hovertemplate=("<b>%{customdata[0]}</b><br>" + _esc(lbl)

@@ -122,7 +122,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
             y=ys, x=share if i == 0 else -share, base=None, orientation="h", name=lab,
             width=0.5,
             marker=dict(color=colour, line=dict(color="#ffffff", width=1),
-                        pattern=dict(shape=patterns[lab], fgcolor=style.text_colour(colour), size=6, solidity=0.15)),
+                        pattern=dict(shape=patterns[lab], fgcolor=style.text_colour(colour), fillmode="overlay", size=6, solidity=0.15)),
             text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="end",
             textfont=dict(color=style.text_colour(colour), size=TEXT_SIZE),
             customdata=list(zip(counts, st["plans"].astype(int), [round(s) for s in share])),

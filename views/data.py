@@ -1,0 +1,571 @@
+"""Data: upload and publish (the analysts' page, /data).
+
+1. Check an uploaded workbook with the loaders: every error and warning, or what it holds and what
+   it changes against the published version (analysis.changes). Preview the dashboard with it in
+   this browser session only (st.session_state["preview"]; ui.banner shows "Stop preview").
+2. Publish it with a note, as a new version in the store (store.Store), for everyone.
+3. History: every version, a download of each one's exact bytes, rollback (a new version).
+4. Publishing and rollback need an analyst (auth.publish_mode: oidc, passcode or off).
+
+Thin: reads widgets, calls analysis / store / auth / ui, renders. Actions that change what the
+dashboard shows (publish, rollback, sign-in, preview) run as button callbacks, so the run that
+follows already reads the new state (the footer names the new version at once).
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import uuid
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+import auth
+import datasource
+import ui
+from analysis.changes import compare, contents, contents_sentence
+from loaders.safety import MAX_FILE_BYTES
+from store import Store, StoreError, Version
+
+LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
+NOTE_MAX = 200
+TABLE_MAX_ROWS = 200           # problems shown as a plain (wrapping) table up to this many
+HISTORY_ROWS = 50              # versions shown in the history table (the CSV has every one)
+FLASH = "_data_flash"          # (kind, message) shown once after an action
+CHECKED = "_data_checked"      # {"sha", "filename", "loaded"} for the current upload
+SESSION_ID = "_data_session_id"
+ANALYST = "_data_analyst"      # the name typed at passcode sign-in
+CHANGE_HEADERS = {"partnership": "Partnership", "cycle": "Cycle", "criterion": "Criterion", "field": "Field",
+                  "change": "Change", "old": "Published now", "new": "In this upload"}
+
+
+@st.cache_resource
+def _limiter() -> auth.AttemptLimiter:
+    """One limiter for the whole server (shared by sessions), keyed per browser session."""
+    return auth.AttemptLimiter(max_failures=5, window_seconds=15 * 60)
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def _secrets() -> dict:
+    """st.secrets as a plain dict; {} when there is no secrets file (reading it would raise)."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:
+        return {}
+
+
+def _session_id() -> str:
+    if SESSION_ID not in st.session_state:
+        st.session_state[SESSION_ID] = uuid.uuid4().hex
+    return st.session_state[SESSION_ID]
+
+
+def _user() -> dict:
+    try:
+        return dict(st.user.to_dict())
+    except Exception:
+        return {}
+
+
+def _analyst(mode: str, secrets: Mapping) -> str | None:
+    """Who is publishing: the allowed email (oidc), the signed-in name (passcode), else None."""
+    if mode == "oidc":
+        user = _user()
+        email = user.get("email")
+        if user.get("is_logged_in") and auth.email_allowed(email, secrets):
+            return str(email)
+        return None
+    if mode == "passcode":
+        return st.session_state.get(ANALYST) or None
+    return None
+
+
+def _md(text) -> str:
+    """Text typed by someone (file name, name, note) made safe to put in Markdown: shown as typed."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
+
+
+def _flash(where: str, kind: str, message: str) -> None:
+    """A message about an action, shown once next to the control that did it."""
+    st.session_state[FLASH] = (where, kind, message)
+
+
+def _show_flash(where: str) -> None:
+    flash = st.session_state.get(FLASH)
+    if not flash or flash[0] != where:
+        return
+    _, kind, message = st.session_state.pop(FLASH)
+    if kind == "success":
+        st.success(message, icon=":material/check_circle:")
+    elif kind == "error":
+        st.error(message, icon=":material/error:")
+    elif kind == "info":
+        st.info(message, icon=":material/info:")
+
+
+def _when(version: Version) -> str:
+    return version.published_at[:16].replace("T", " ") + " UTC"
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _store() -> Store:
+    return Store(datasource.store_folder())
+
+
+def _store_source(version: Version) -> datasource.Source:
+    return datasource.Source("store", f"sha:{version.sha256}", None, version.filename, version.number,
+                             version.who, _when(version), version.note)
+
+
+def _published(versions: list[Version]) -> tuple[Version | None, ui.Loaded | None]:
+    """The version viewers see (the newest whose file reads, as ui.load does) and its checked data."""
+    if not versions:
+        return None, None
+    loaded = ui._read(f"sha:{versions[0].sha256}", _store_source(versions[0]))
+    if loaded.review is not None:
+        return versions[0], loaded
+    try:
+        current = _store().current()
+    except StoreError:
+        current = None
+    if current is None:
+        return versions[0], loaded
+    return current, ui._read(f"sha:{current.sha256}", _store_source(current))
+
+
+def _check(data: bytes, filename: str) -> dict:
+    """Read and check an upload once per content (kept in this session while it stays uploaded)."""
+    sha = hashlib.sha256(data).hexdigest()
+    checked = st.session_state.get(CHECKED)
+    if checked and checked["sha"] == sha and checked["filename"] == filename:
+        return checked
+    try:
+        loaded = ui.read_upload(data, filename)
+    except Exception as exc:  # a bug or a file the loaders did not expect: a message, never a traceback
+        loaded = ui.Loaded(datasource.upload_source(data, filename), None,
+                           f"It could not be checked ({exc.__class__.__name__}). Save it again from Excel "
+                           "as .xlsx and retry; if that does not help, send the file to the dashboard's team.")
+    checked = {"sha": sha, "filename": filename, "loaded": loaded}
+    st.session_state[CHECKED] = checked
+    return checked
+
+
+def _uploaded() -> tuple[bytes, str] | None:
+    file = st.session_state.get("upload")
+    if file is None:
+        return None
+    return file.getvalue(), file.name
+
+
+def _problems(review) -> pd.DataFrame:
+    frames = []
+    for kind, problems in (("Error", review.errors), ("Warning", review.warnings)):
+        if problems:
+            frame = ui.problems_frame(problems)
+            frame.insert(0, "Kind", kind)
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["Kind", "Sheet", "Row", "Column", "Problem"])
+    out = pd.concat(frames, ignore_index=True)
+    out["Row"] = out["Row"].astype("Int64")
+    return out
+
+
+def _problems_table(problems: pd.DataFrame) -> None:
+    """Every problem in full: a plain table wraps long messages; a very long list scrolls instead."""
+    if len(problems) <= TABLE_MAX_ROWS:
+        shown = problems.assign(Row=[str(r) if pd.notna(r) else "" for r in problems["Row"]])
+        st.table(shown, hide_index=True)
+    else:
+        st.dataframe(problems, hide_index=True, key="table-problems",
+                     column_config={"Kind": st.column_config.TextColumn(width="small"),
+                                    "Row": st.column_config.NumberColumn(width="small"),
+                                    "Problem": st.column_config.TextColumn(width="large")})
+        st.caption("Long messages are cut short in this table; the download below has them in full.")
+
+
+# ------------------------------------------------------------------------------------ actions
+
+def _sign_in(expected_hash: str) -> None:
+    key = _session_id()
+    limiter = _limiter()
+    name = (st.session_state.get("signin_name") or "").strip()
+    passcode = st.session_state.get("signin_passcode") or ""
+    st.session_state["signin_passcode"] = ""  # never keep the passcode in the form
+    if not limiter.allowed(key):
+        _flash("publish", "error", "Too many wrong passcodes from this browser. Try again in "
+                        f"{_minutes(limiter.seconds_until_allowed(key))}.")
+        return
+    if not name:
+        _flash("publish", "error", "Type your name: it is recorded with every version you publish or roll back.")
+        return
+    if not passcode:
+        _flash("publish", "error", "Type the analysts' passcode.")
+        return
+    if auth.check_passcode(passcode, expected_hash):
+        limiter.reset(key)
+        st.session_state[ANALYST] = name
+        _flash("publish", "success", f"Signed in as {_md(name)}. You can publish and roll back versions.")
+        return
+    limiter.record_failure(key)
+    if limiter.allowed(key):
+        _flash("publish", "error", "That passcode is not right. Check it with your team and try again.")
+    else:
+        _flash("publish", "error", "That passcode is not right, and that was the fifth wrong try, so signing in is paused "
+                        f"for this browser. Try again in {_minutes(limiter.seconds_until_allowed(key))}.")
+
+
+def _sign_out() -> None:
+    st.session_state.pop(ANALYST, None)
+
+
+def _preview(loaded: ui.Loaded) -> None:
+    st.session_state["preview"] = loaded
+    _flash("check", "info", f"Preview on: every page now shows '{_md(loaded.source.filename)}', in this browser only. "
+                   "Choose a page in the menu to look; use **Stop preview** in the banner to go back.")
+
+
+def _publish() -> None:
+    """Publish the checked upload. Everything is checked again here: the button is only a request."""
+    secrets = _secrets()
+    who = _analyst(auth.publish_mode(secrets), secrets)
+    if not who:
+        _flash("publish", "error", "Only a signed-in analyst can publish. Nothing was published.")
+        return
+    upload = _uploaded()
+    if upload is None:
+        _flash("publish", "error", "There is no uploaded workbook to publish.")
+        return
+    data, filename = upload
+    checked = _check(data, filename)
+    review = checked["loaded"].review
+    if review is None or not review.ok:
+        _flash("publish", "error", "This workbook has errors, so it cannot be published. Nothing was published.")
+        return
+    note = (st.session_state.get("publish_note") or "").strip()[:NOTE_MAX]
+    try:
+        version = _store().publish(data, filename, who, note, contents(review))
+    except StoreError as exc:
+        _flash("publish", "error", f"Nothing was published: {_md(exc)}")
+        return
+    preview = st.session_state.get("preview")
+    if preview is not None and preview.source.key == f"sha:{version.sha256}":
+        st.session_state.pop("preview", None)  # it is now the published data
+    st.session_state["publish_note"] = ""
+    _flash("publish", "success", f"Published as version {version.number}. Everyone sees it from their next page load.")
+
+
+def _rollback() -> None:
+    secrets = _secrets()
+    who = _analyst(auth.publish_mode(secrets), secrets)
+    number = st.session_state.get("history_version")
+    if not who:
+        _flash("history", "error", "Only a signed-in analyst can roll back. Nothing was changed.")
+        return
+    if number is None:
+        return
+    note = (st.session_state.get("rollback_note") or "").strip()[:NOTE_MAX]
+    try:
+        version = _store().rollback(int(number), who, note)
+    except StoreError as exc:
+        _flash("history", "error", f"Nothing was changed: {_md(exc)}")
+        return
+    st.session_state["rollback_note"] = ""
+    _flash("history", "success", f"Version {version.number} now shows version {number}'s workbook to everyone "
+                      "from their next page load.")
+
+
+# ------------------------------------------------------------------------------------ sections
+
+def _status(current: Version | None, published: ui.Loaded | None) -> None:
+    env = datasource.locate()
+    if env.kind == "env":
+        st.warning(f"This server shows the workbook set by CSP_WORKBOOK ({_md(env.filename)}) to everyone. Versions "
+                   "published here are kept, but viewers see them only once that setting is removed.",
+                   icon=":material/warning:")
+    if current is None:
+        st.info("Nothing has been published yet, so the dashboard shows the shipped sample workbook "
+                "(illustrative data).", icon=":material/info:")
+    else:
+        note = f' Note: "{_md(current.note)}"' if current.note else ""
+        st.info(f"**Published now: version {current.number}** ({_md(current.filename)}), published "
+                f"{_when(current)} by {_md(current.who)}.{note}", icon=":material/public:")
+        if published is not None and published.review is None:
+            st.error(f"The published workbook could not be read ({_md(published.unreadable)}), so changes below are "
+                     "not compared with it.")
+
+
+def _changes_section(review, published: ui.Loaded | None) -> None:
+    old = published.review if published is not None and published.review is not None and published.review.ok \
+        else None
+    key = (st.session_state[CHECKED]["sha"], published.source.key if old is not None else None)
+    cached = st.session_state.get("_data_changes")
+    if cached and cached[0] == key:
+        changes = cached[1]
+    else:
+        changes = compare(old, review)
+        st.session_state["_data_changes"] = (key, changes)
+
+    st.subheader("What changes against the published version")
+    st.markdown(changes.summary)
+    if changes.first:
+        return
+    lists = []
+    for what in ("partnerships", "criteria", "cycles"):
+        for kind in ("added", "removed"):
+            items = getattr(changes, f"{what}_{kind}")
+            if items:
+                lists.append(f"- {what.capitalize()} {kind} ({len(items)}): {', '.join(items)}")
+    if lists:
+        st.markdown("\n".join(lists))
+    counts = changes.counts
+    for frame, what, filename in ((changes.scores, "Scores", "score-changes.csv"),
+                                  (changes.dates, "Submission dates", "date-changes.csv")):
+        if frame.empty:
+            continue
+        prefix = "scores" if what == "Scores" else "dates"
+        parts = [f"{counts[f'{prefix}_{k}']:,} {k}" for k in ("changed", "added", "removed")
+                 if counts[f"{prefix}_{k}"]]
+        st.markdown(f"**{what} that differ: {', '.join(parts)}**")
+        table = frame.rename(columns=CHANGE_HEADERS)
+        st.dataframe(table, hide_index=True, key=f"table-{prefix}-changes")
+        ui.download_csv(table, filename, key=f"download-{prefix}-changes",
+                        label=f"Download the {what.lower()} that differ (CSV)")
+    if not changes.scores.empty or not changes.dates.empty:
+        st.caption("'—' means the workbook has no row for that partnership and cycle; '(blank)' means the row "
+                   "is there but the cell is empty.")
+
+
+def _check_section(published: ui.Loaded | None) -> dict | None:
+    st.header("1. Check a workbook", anchor="check")
+    st.markdown("Upload a review workbook to check it. Nothing is published yet: you see every problem, or "
+                "what the workbook holds and what it would change, and can preview the dashboard with it.")
+    st.file_uploader(f"Review workbook (.xlsx, up to {LIMIT_MB} MB)", type=["xlsx"], key="upload",
+                     max_upload_size=LIMIT_MB,
+                     help=f"An Excel workbook (.xlsx) in the review format, no larger than {LIMIT_MB} MB. "
+                          "Old .xls files, CSV files and password-protected workbooks cannot be read.")
+    st.caption(f"Excel workbooks (.xlsx) only, up to {LIMIT_MB} MB. Start from the template if you are "
+               "making a new one.")
+    if datasource.TEMPLATE.exists():
+        st.download_button("Download the empty template (.xlsx)", datasource.TEMPLATE.read_bytes(),
+                           file_name=datasource.TEMPLATE.name, key="download-template", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:")
+    upload = _uploaded()
+    if upload is None:
+        return None
+    checked = _check(*upload)
+    loaded = checked["loaded"]
+    review = loaded.review
+    if review is None:
+        st.error(f"**'{_md(loaded.source.filename)}' cannot be read.** {loaded.unreadable}", icon=":material/error:")
+        return checked
+    problems = _problems(review)
+    if not review.ok:
+        warnings = f" and {len(review.warnings)} warning(s)" if review.warnings else ""
+        st.error(f"**'{_md(loaded.source.filename)}' has {len(review.errors)} error(s){warnings}, so it cannot be used "
+                 "or published.** Fix the errors in Excel and upload it again. Each problem is listed with its "
+                 "sheet, the row number as Excel shows it, and the column.", icon=":material/error:")
+        _problems_table(problems)
+        ui.download_csv(problems, "workbook-problems.csv", key="download-problems",
+                        label="Download the list of problems (CSV)")
+        return checked
+    st.success(f"**'{_md(loaded.source.filename)}' can be used.** {contents_sentence(review)}",
+               icon=":material/check_circle:")
+    if review.warnings:
+        with st.expander(f"{len(review.warnings)} warning(s): the workbook can still be used", expanded=True):
+            _problems_table(problems)
+            ui.download_csv(problems, "workbook-warnings.csv", key="download-problems",
+                            label="Download the list of warnings (CSV)")
+    _changes_section(review, published)
+    previewing = st.session_state.get("preview")
+    if previewing is not None and previewing.source.key == loaded.source.key:
+        st.caption("You are previewing this workbook: every page shows it, in this browser only.")
+    else:
+        st.button("Preview the dashboard with this workbook", key="preview-button", icon=":material/visibility:",
+                  on_click=_preview, args=(loaded,),
+                  help="Every page shows this workbook instead of the published data, in this browser session "
+                       "only, until you stop the preview. Nobody else sees it.")
+    return checked
+
+
+def _sign_in_section(mode: str, secrets: Mapping) -> str | None:
+    """The analyst's sign-in for the current mode; returns who is signed in (or None)."""
+    who = _analyst(mode, secrets)
+    if mode == "off":
+        st.info("**Publishing is switched off on this server**: no analysts' passcode or sign-in is set up, so "
+                "anyone can check and preview a workbook here, but nobody can publish or roll back.\n\n"
+                "To switch it on, whoever runs the server:\n"
+                "1. runs `python -m auth hash` in the dashboard's folder and types the new passcode twice;\n"
+                "2. pastes the two lines it prints, `[analysts]` and `passcode_hash = \"scrypt$…\"`, into "
+                "`.streamlit/secrets.toml` (add only the `passcode_hash` line if `[analysts]` is already there);\n"
+                "3. restarts the dashboard.", icon=":material/lock:")
+        return None
+    if mode == "oidc":
+        user = _user()
+        if who:
+            c1, c2 = st.columns([3, 1], vertical_alignment="center")
+            c1.markdown(f"Signed in as **{_md(who)}** (an analyst).")
+            c2.button("Sign out", key="signout", on_click=st.logout, icon=":material/logout:")
+            return who
+        if user.get("is_logged_in"):
+            st.warning(f"You are signed in as {_md(user.get('email') or 'an unknown user')}, which is not on the "
+                       "analysts' list, so you cannot publish. Ask whoever runs the server to add your email "
+                       "to `[analysts] emails` in `.streamlit/secrets.toml`.", icon=":material/lock:")
+            st.button("Sign out", key="signout", on_click=st.logout, icon=":material/logout:")
+            return None
+        st.markdown("Publishing and rolling back need an analyst. Sign in with your work account.")
+        section = secrets.get("auth") if isinstance(secrets.get("auth"), Mapping) else {}
+        providers = [k for k, v in section.items() if isinstance(v, Mapping)] if "client_id" not in section else []
+        if len(providers) > 1:
+            for provider in providers:
+                st.button(f"Sign in with {provider}", key=f"signin-{provider}", on_click=st.login,
+                          args=(provider,), icon=":material/login:")
+        else:
+            st.button("Sign in", key="signin", on_click=st.login, args=tuple(providers), icon=":material/login:")
+        return None
+    # passcode
+    if who:
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
+        c1.markdown(f"Signed in as **{_md(who)}** with the analysts' passcode.")
+        c2.button("Sign out", key="signout", on_click=_sign_out, icon=":material/logout:")
+        return who
+    limiter, key = _limiter(), _session_id()
+    wait = limiter.seconds_until_allowed(key)
+    st.markdown("Publishing and rolling back need an analyst: type your name (it is recorded with each version) "
+                "and the analysts' passcode.")
+    expected = str((secrets.get("analysts") or {}).get("passcode_hash") or "")
+    with st.form("signin-form", border=True, enter_to_submit=True):
+        st.text_input("Your name", key="signin_name", max_chars=80, placeholder="e.g. Ana Analyst")
+        st.text_input("Analysts' passcode", key="signin_passcode", type="password")
+        st.form_submit_button("Sign in", on_click=_sign_in, args=(expected,), disabled=wait > 0,
+                              icon=":material/login:")
+    if wait > 0:
+        st.error(f"Too many wrong passcodes from this browser. Try again in {_minutes(wait)}.",
+                 icon=":material/timer:")
+    else:
+        st.caption("After 5 wrong passcodes, signing in pauses for 15 minutes.")
+    return None
+
+
+def _publish_section(mode: str, secrets: Mapping, checked: dict | None, current: Version | None) -> str | None:
+    """Sign-in, note and the publish button; returns who is signed in as an analyst (or None)."""
+    st.header("2. Publish", anchor="publish")
+    st.markdown("Publishing makes the checked workbook the new version that everyone sees. Each publish is kept "
+                "as its own version, exactly as uploaded, and can be rolled back.")
+    who = _sign_in_section(mode, secrets)
+    reason = None
+    if mode == "off":
+        reason = "Publishing is switched off on this server (see above)."
+    elif checked is None:
+        reason = "Upload and check a workbook above first."
+    elif checked["loaded"].review is None:
+        reason = "This file cannot be read, so it cannot be published."
+    elif not checked["loaded"].review.ok:
+        reason = "This workbook has errors, so it cannot be published. Fix them and upload it again."
+    elif current is not None and current.sha256 == checked["sha"]:
+        reason = f"This workbook is already the published version (version {current.number})."
+    elif who is None:
+        reason = "Sign in as an analyst above to publish."
+    if mode != "off":
+        st.text_input("Note for this version (what changed and why)", key="publish_note", max_chars=NOTE_MAX,
+                      placeholder="e.g. Added the 2023-2026 scores", disabled=reason is not None)
+    st.button("Publish this workbook", key="publish-button", type="primary", icon=":material/publish:",
+              on_click=_publish, disabled=reason is not None)
+    if reason:
+        st.caption(reason)
+    return who
+
+
+def _history_section(versions: list[Version], current: Version | None, who: str | None, mode: str) -> None:
+    st.header("3. Version history", anchor="history")
+    if not versions:
+        st.markdown("Nothing has been published yet.")
+        return
+    rows = [{
+        "Version": v.number,
+        "Shown now": "Yes" if current is not None and v.number == current.number else "",
+        "Published (UTC)": v.published_at[:16].replace("T", " "),
+        "By": v.who,
+        "File": v.filename,
+        "Note": v.note,
+        "Kind": f"Rollback to version {v.rollback_of}" if v.kind == "rollback" else "Publish",
+        "Partnerships": v.summary.get("partnerships"),
+        "Cycles": v.summary.get("cycles"),
+        "Scores": v.summary.get("scores"),
+        "Warnings": v.summary.get("warnings"),
+    } for v in versions]
+    table = pd.DataFrame(rows)
+    for column in ("Partnerships", "Cycles", "Scores", "Warnings"):
+        table[column] = pd.array(table[column], dtype="Int64")
+    st.markdown(f"{len(versions)} version(s), newest first. A rollback is a new version that shows an older "
+                "version's workbook again; nothing is ever changed or deleted.")
+    shown = table.head(HISTORY_ROWS).astype({c: "string" for c in ("Partnerships", "Cycles", "Scores", "Warnings")})
+    st.table(shown.fillna(""), hide_index=True)  # a plain table wraps notes instead of cutting them
+    if len(table) > HISTORY_ROWS:
+        st.caption(f"The newest {HISTORY_ROWS} versions are shown; the download has all {len(table)}.")
+    ui.download_csv(table, "version-history.csv", key="download-history", label="Download the history (CSV)")
+
+    st.subheader("Download or roll back a version")
+    by_number = {v.number: v for v in versions}
+    st.selectbox("Version", list(by_number), key="history_version",
+                 format_func=lambda n: f"Version {n}: {by_number[n].filename}, {_when(by_number[n])}")
+    chosen = by_number.get(st.session_state.get("history_version"), versions[0])
+    try:
+        data = _store().read_bytes(chosen)
+    except StoreError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        st.download_button(f"Download version {chosen.number}'s workbook (.xlsx)", data,
+                           file_name=f"version-{chosen.number}-{chosen.filename}", key="download-version",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           on_click="ignore", icon=":material/download:")
+    if mode == "off":
+        return
+    reason = None
+    if current is not None and chosen.sha256 == current.sha256:
+        reason = f"Version {chosen.number}'s workbook is what everyone sees now."
+    elif who is None:
+        reason = "Sign in as an analyst above to roll back."
+    st.text_input("Note for the rollback (why)", key="rollback_note", max_chars=NOTE_MAX,
+                  disabled=reason is not None, placeholder="e.g. Version 4 had the wrong cycle dates")
+    st.button(f"Show version {chosen.number} to everyone again", key="rollback-button", on_click=_rollback,
+              disabled=reason is not None, icon=":material/history:",
+              help="Adds a new version that points at this version's workbook. Nothing is deleted.")
+    if reason:
+        st.caption(reason)
+
+
+# ------------------------------------------------------------------------------------ page
+
+st.title("Data: upload and publish")
+st.markdown("For the analysts who keep the review data. Anyone can check a workbook and preview the dashboard "
+            "with it; publishing it for everyone needs an analyst.")
+preview = st.session_state.get("preview")
+if preview is not None:
+    ui.banner(ui.View(preview, preview.review, "", None, None, False))
+_show_flash()
+
+secrets = _secrets()
+mode = auth.publish_mode(secrets)
+try:
+    versions = _store().versions()
+    store_problem = None
+except StoreError as exc:
+    versions, store_problem = [], str(exc)
+current, published = _published(versions)
+_status(current, published)
+if store_problem:
+    st.error(f"The store of published versions cannot be opened: {_md(store_problem)}", icon=":material/error:")
+
+checked = _check_section(published)
+who = _publish_section(mode, secrets, checked, current)
+_history_section(versions, current, who, mode)
+ui.footer(st.session_state["_loaded"].source if "_loaded" in st.session_state else datasource.locate())
