@@ -223,3 +223,8 @@ def metric_row(items: list[tuple[str, object, str | None]]) -> None:
     columns = st.columns(len(items))
     for column, (label, value, help_text) in zip(columns, items):
         column.metric(label, "–" if value is None else value, help=help_text, border=True)
+
+
+def pick_partnership() -> None:
+    """on_change for a page's own partnership picker: make it the shared selection."""
+    st.session_state["partnership"] = st.session_state.get("partnership_pick")

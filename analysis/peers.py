@@ -878,3 +878,51 @@ def themes_sentence(theme_frame: pd.DataFrame, cycles: list[str]) -> str:
     span = f"{lo}" if lo == hi else f"between {lo} and {hi}"
     return text + (f" In {latest}, {'that criterion was' if len(vals) == 1 else 'those criteria were'} "
                    f"fully met by {span} of {plans} plans.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables for the Data tabs
+# ---------------------------------------------------------------------------------------------
+
+def standing_table(standing_frame: pd.DataFrame, labels: list[str], partnership_label: str) -> pd.DataFrame:
+    """Per criterion: the partnership's level, how many plans were at each level, share fully met
+    nationally and in the peer group (when there is one)."""
+    sf = standing_frame
+    out = pd.DataFrame({"ID": sf["criterion"], "Criterion": sf["name"], partnership_label: sf["label"]})
+    for label in list(labels) + [NOT_ASSESSED]:
+        if label in sf.columns:
+            out[f"Plans: {label}"] = sf[label].astype("Int64")
+    out[f"Share of plans {labels[0].lower()} (%)"] = (sf["full_share"] * 100).round(0).astype("Int64")
+    if "peer_full_share" in sf.columns and sf["peer_full_share"].notna().any():
+        out[f"Share of peer group {labels[0].lower()} (%)"] = (sf["peer_full_share"] * 100).round(0).astype("Int64")
+    return out
+
+
+def change_table(change_frame: pd.DataFrame) -> pd.DataFrame:
+    cf = change_frame
+    if cf.empty:
+        return pd.DataFrame(columns=["ID", "Criterion"])
+    prev, cur = cf["previous_cycle"].iloc[0] or "previous cycle", cf["cycle"].iloc[0]
+    return pd.DataFrame({"ID": cf["criterion"], "Criterion": cf["name"], prev: cf["previous_label"].fillna(""),
+                         cur: cf["label"].fillna(""), "Change": cf["direction"]})
+
+
+def criteria_list_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strengths or priorities: criterion, the partnership's level, how many plans fully met it."""
+    return pd.DataFrame({"ID": frame["criterion"], "Criterion": frame["name"], "Level": frame["label"],
+                         "Plans fully met": frame["full_count"].astype("Int64"),
+                         "Plans": frame["plans"].astype("Int64")})
+
+
+def themes_table(rows: pd.DataFrame, cycles: list[str]) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=["Theme", "2019 finding", "2019 extent", "Criterion"])
+    out = pd.DataFrame({"Theme": rows["theme"], "2019 finding": rows["finding"],
+                        "2019 extent (the review's words)": rows["extent"].replace("", "not stated"),
+                        "What that means": rows["extent_meaning"],
+                        "Criterion": [f"{c} {n}".strip() for c, n in zip(rows["criterion"], rows["criterion_name"])]})
+    for cycle in cycles:
+        cols = theme_cycle_columns(cycle)
+        out[f"{cycle}: plans fully met"] = rows[cols["count"]]
+        out[f"{cycle}: plans"] = rows[cols["plans"]]
+    return out

@@ -1,1 +1,90 @@
-import streamlit as st; import ui; v = ui.view(); st.title("TODO")
+"""A partnership against all plans and its peer group: standing, change, strengths, timing, report."""
+import streamlit as st
+
+import ui
+from analysis import peers as pa
+from charts import peers as pc
+from report import partnership_report_html
+
+v = ui.view()
+review, cycle, me = v.review, v.cycle, v.partnership
+
+if me is None:
+    st.title("Your partnership against its peers")
+    ui.banner(v)
+    st.markdown("Choose a partnership to see how its plan compares with every plan in Scotland and with "
+                "its peer group.")
+    st.selectbox("Partnership", list(review.partnerships["partnership"]), index=None, key="partnership_pick",
+                 placeholder="Choose a partnership", on_change=ui.pick_partnership)
+    ui.footer(v.source)
+    st.stop()
+
+st.title(f"{me}, {cycle}")
+ui.banner(v)
+if v.hide_names:
+    st.caption("Other partnerships' names are hidden on this page and in its downloads.")
+
+standing = pa.standing(review, cycle, me)
+labels = review.labels
+st.markdown(pa.headline(review, cycle, me, standing_frame=standing))
+
+peer_label = f"Peer group ({v.peer_group})" if v.peer_group else "Peer group"
+ui.chart_card(f"{me} on each criterion, against all plans, {cycle}",
+              pa.standing_sentence(standing, me, review.full_label),
+              pc.spine(standing, labels, me, peer_label=peer_label), pa.standing_table(standing, labels, me),
+              key="partnership-standing", filename=f"standing-{cycle}.csv",
+              note=f"Bars show how many plans were at each level; the diamond marks {me}'s own level"
+                   + (", the triangle the share of its peer group fully meeting it." if v.peer_group else "."))
+
+strengths, priorities = pa.strengths_priorities(review, cycle, me, standing)
+left, right = st.columns(2)
+with left:
+    st.subheader("Strengths")
+    st.caption(f"Criteria {me} {review.full_label.lower()} that fewer than half of plans did.")
+    if strengths.empty:
+        st.markdown("None in this cycle.")
+    else:
+        st.dataframe(pa.criteria_list_table(strengths), hide_index=True)
+with right:
+    st.subheader("Priorities")
+    st.caption(f"Criteria {me} did not {review.full_label.lower().replace('fully met', 'fully meet')} "
+               "that more than half of plans did.")
+    if priorities.empty:
+        st.markdown("None in this cycle.")
+    else:
+        st.dataframe(pa.criteria_list_table(priorities), hide_index=True)
+
+change = pa.change(review, cycle, me)
+if pa.previous_cycle(review, cycle) and not change.empty:
+    ui.chart_card(f"{me}: change since {change['previous_cycle'].iloc[0]}", pa.change_sentence(change, me),
+                  pc.change_chart(change, labels, me), pa.change_table(change), key="partnership-change",
+                  filename=f"change-{cycle}.csv")
+else:
+    st.caption(f"There is no earlier cycle with scores to compare {cycle} with.")
+
+st.subheader("When the plan was received")
+position = pa.submission_position(review, cycle, me)
+st.markdown(pa.submission_sentence(position, me))
+ui.metric_row([
+    ("Received", pa.format_date(position["submitted"]) if position.get("submitted") is not None else None, None),
+    ("Deadline", pa.format_date(position["deadline"]) if position.get("deadline") is not None else None, None),
+    ("Median of all plans", pa.format_date(position["median_submitted"])
+     if position.get("median_submitted") is not None else None, "Half of the plans received came before this date."),
+])
+
+if st.toggle("Show where each partnership ranks (a league table)", key="show_ranks",
+             help="Ranks are hidden by default: the review compares plans with criteria, not with each other."):
+    ranks = pa.ranks(review, cycle, names=ui.names(v))
+    ranks = ui.shown(v, ranks)
+    st.markdown(pa.ranks_sentence(ranks, me))
+    st.dataframe(ranks.rename(columns={"rank": "Rank", "partnership": "Partnership", "peer_group": "Peer group",
+                                       "fully_met": f"Criteria {review.full_label.lower()}",
+                                       "assessed": "Criteria assessed", "tied": "Tied"}), hide_index=True)
+
+st.subheader("Feedback report")
+st.markdown("A self-contained summary of this page for sharing or printing (open it in a browser and "
+            "print to PDF)" + (", with other partnerships' names hidden." if v.hide_names else "."))
+html = partnership_report_html(review, cycle, me, hide_names=v.hide_names, provenance=v.source.describe())
+st.download_button("Download the report (HTML)", html.encode("utf-8"), file_name=f"{me}-{cycle}-report.html",
+                   mime="text/html", icon=":material/description:", on_click="ignore", key="report")
+ui.footer(v.source)

@@ -1,1 +1,37 @@
-import streamlit as st; import ui; v = ui.view(); st.title("TODO")
+"""The 2019 review's key themes, and the criteria that follow them in later cycles."""
+import streamlit as st
+
+import ui
+from analysis import peers as pa
+from charts import peers as pc
+
+v = ui.view()
+review = v.review
+st.title("The 2019 review's key themes, and since")
+ui.banner(v)
+
+rows = pa.theme_rows(review)
+if rows.empty:
+    st.info("This workbook has no Themes 2019 sheet, so there are no 2019 themes to show.")
+    ui.footer(v.source)
+    st.stop()
+
+cycles = pa.theme_cycles(review)
+st.markdown("The 2019 review of the 2017-2020 plans published themes, not counts per criterion. For each "
+            "theme linked to a later criterion, the chart shows how many plans fully met that criterion in "
+            "each later cycle.")
+linked = rows[rows["criterion"] != ""]
+ui.chart_card("2019 themes against the criteria that follow them", pa.themes_sentence(rows, cycles),
+              pc.themes_chart(rows, cycles) if not linked.empty and cycles else None,
+              pa.themes_table(rows, cycles), key="themes", filename="themes-2019.csv",
+              note="The 2019 extents are the review's words, not numbers: \"all\" is drawn at all plans, "
+                   "\"majority\" and \"most\" as a band (more than half), a count as that number; \"some\", "
+                   "\"few\" and unstated extents are given in words only.")
+
+st.header("Each theme")
+for _, row in rows.iterrows():
+    with st.container(border=True):
+        st.subheader(row["theme"])
+        st.markdown(f"> {row['finding']}")
+        st.markdown(pa.theme_sentence(row, cycles))
+ui.footer(v.source)
