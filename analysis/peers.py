@@ -280,7 +280,7 @@ STANDING_FIXED = [
 ]
 
 
-def standing(review: Review, cycle: str, partnership: str) -> pd.DataFrame:
+def standing(review: Review, cycle: str, partnership: str, peer_group: str | None = None) -> pd.DataFrame:
     """One row per criterion (criteria order): where `partnership` stands among all plans in `cycle`.
 
     Columns: criterion, name, group, score (Int64), label (its scale label, or "Not assessed"),
@@ -292,13 +292,13 @@ def standing(review: Review, cycle: str, partnership: str) -> pd.DataFrame:
     peer_full_count, peer_full_share (the same among its peer group, itself included in the
     counts and shares but not in higher/same/lower; <NA>/NaN without a peer group); source
     ("scores", "published" when the cycle has no scores for the criterion and the counts come from
-    National figures, or "" when neither).
+    National figures, or "" when neither). `peer_group` compares with another group than its own.
     """
     labels = review.labels
     full = review.full_label
     crit = _criteria(review)
     sc = _scored(review, cycle)
-    group = _peer_group_of(review, partnership)
+    group = peer_group or _peer_group_of(review, partnership)
     peers = _peers(review, group)
     nat = review.national
     nat = nat[nat["cycle"] == cycle] if not nat.empty else nat

@@ -24,14 +24,13 @@ ui.banner(v)
 if v.hide_names:
     st.caption("Other partnerships' names are hidden on this page and in its downloads.")
 
-standing = pa.standing(review, cycle, me)
+standing = pa.standing(review, cycle, me, v.peer_group)
 labels = review.labels
 st.markdown(pa.headline(review, cycle, me, standing_frame=standing))
 
-peer_label = f"Peer group ({v.peer_group})" if v.peer_group else "Peer group"
 ui.chart_card(f"{me} on each criterion, against all plans, {cycle}",
               pa.standing_sentence(standing, me, review.full_label),
-              pc.spine(standing, labels, me, peer_label=peer_label), pa.standing_table(standing, labels, me),
+              pc.spine(standing, labels, me), pa.standing_table(standing, labels, me),
               key="partnership-standing", filename=f"standing-{cycle}.csv",
               note=f"Bars show how many plans were at each level; the diamond marks {me}'s own level"
                    + (", the triangle the share of its peer group fully meeting it." if v.peer_group else "."))
