@@ -33,10 +33,10 @@ LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
 NOTE_MAX = 200
 TABLE_MAX_ROWS = 200           # problems shown as a plain (wrapping) table up to this many
 HISTORY_ROWS = 50              # versions shown in the history table (the CSV has every one)
-FLASH = "_data_flash"          # (kind, message) shown once after an action
+FLASH = "_data_flash"          # (section, kind, message) shown once after an action
 CHECKED = "_data_checked"      # {"sha", "filename", "loaded"} for the current upload
 SESSION_ID = "_data_session_id"
-ANALYST = "_data_analyst"      # the name typed at passcode sign-in
+ANALYST = "_data_analyst"      # (name typed at passcode sign-in, the passcode hash it was checked against)
 CHANGE_HEADERS = {"partnership": "Partnership", "cycle": "Cycle", "criterion": "Criterion", "field": "Field",
                   "change": "Change", "old": "Published now", "new": "In this upload"}
 
@@ -79,13 +79,20 @@ def _analyst(mode: str, secrets: Mapping) -> str | None:
             return str(email)
         return None
     if mode == "passcode":
-        return st.session_state.get(ANALYST) or None
+        name, checked_against = st.session_state.get(ANALYST) or (None, None)
+        # a new passcode (a changed hash in secrets.toml) signs everyone out
+        return name if name and checked_against == _passcode_hash(secrets) else None
     return None
+
+
+def _passcode_hash(secrets: Mapping) -> str:
+    analysts = secrets.get("analysts")
+    return str(analysts.get("passcode_hash") or "") if isinstance(analysts, Mapping) else ""
 
 
 def _md(text) -> str:
     """Text typed by someone (file name, name, note) made safe to put in Markdown: shown as typed."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
+    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", str(text))
 
 
 def _flash(where: str, kind: str, message: str) -> None:
@@ -200,26 +207,21 @@ def _sign_in(expected_hash: str) -> None:
     passcode = st.session_state.get("signin_passcode") or ""
     st.session_state["signin_passcode"] = ""  # never keep the passcode in the form
     if not limiter.allowed(key):
-        _flash("publish", "error", "Too many wrong passcodes from this browser. Try again in "
+        _flash("signin", "error", "Too many wrong passcodes from this browser. Try again in "
                         f"{_minutes(limiter.seconds_until_allowed(key))}.")
         return
     if not name:
-        _flash("publish", "error", "Type your name: it is recorded with every version you publish or roll back.")
+        _flash("signin", "error", "Type your name: it is recorded with every version you publish or roll back.")
         return
     if not passcode:
-        _flash("publish", "error", "Type the analysts' passcode.")
+        _flash("signin", "error", "Type the analysts' passcode.")
         return
     if auth.check_passcode(passcode, expected_hash):
         limiter.reset(key)
-        st.session_state[ANALYST] = name
-        _flash("publish", "success", f"Signed in as {_md(name)}. You can publish and roll back versions.")
+        st.session_state[ANALYST] = (name, expected_hash)  # the page then says who is signed in
         return
     limiter.record_failure(key)
-    if limiter.allowed(key):
-        _flash("publish", "error", "That passcode is not right. Check it with your team and try again.")
-    else:
-        _flash("publish", "error", "That passcode is not right, and that was the fifth wrong try, so signing in is paused "
-                        f"for this browser. Try again in {_minutes(limiter.seconds_until_allowed(key))}.")
+    _flash("signin", "error", "That passcode is not right. Check it with your team and try again.")
 
 
 def _sign_out() -> None:
@@ -393,6 +395,7 @@ def _check_section(published: ui.Loaded | None) -> dict | None:
                   on_click=_preview, args=(loaded,),
                   help="Every page shows this workbook instead of the published data, in this browser session "
                        "only, until you stop the preview. Nobody else sees it.")
+    _show_flash("check")
     return checked
 
 
@@ -441,7 +444,7 @@ def _sign_in_section(mode: str, secrets: Mapping) -> str | None:
     wait = limiter.seconds_until_allowed(key)
     st.markdown("Publishing and rolling back need an analyst: type your name (it is recorded with each version) "
                 "and the analysts' passcode.")
-    expected = str((secrets.get("analysts") or {}).get("passcode_hash") or "")
+    expected = _passcode_hash(secrets)
     with st.form("signin-form", border=True, enter_to_submit=True):
         st.text_input("Your name", key="signin_name", max_chars=80, placeholder="e.g. Ana Analyst")
         st.text_input("Analysts' passcode", key="signin_passcode", type="password")
@@ -461,6 +464,7 @@ def _publish_section(mode: str, secrets: Mapping, checked: dict | None, current:
     st.markdown("Publishing makes the checked workbook the new version that everyone sees. Each publish is kept "
                 "as its own version, exactly as uploaded, and can be rolled back.")
     who = _sign_in_section(mode, secrets)
+    _show_flash("signin")
     reason = None
     if mode == "off":
         reason = "Publishing is switched off on this server (see above)."
@@ -479,6 +483,7 @@ def _publish_section(mode: str, secrets: Mapping, checked: dict | None, current:
                       placeholder="e.g. Added the 2023-2026 scores", disabled=reason is not None)
     st.button("Publish this workbook", key="publish-button", type="primary", icon=":material/publish:",
               on_click=_publish, disabled=reason is not None)
+    _show_flash("publish")
     if reason:
         st.caption(reason)
     return who
@@ -539,6 +544,7 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
     st.button(f"Show version {chosen.number} to everyone again", key="rollback-button", on_click=_rollback,
               disabled=reason is not None, icon=":material/history:",
               help="Adds a new version that points at this version's workbook. Nothing is deleted.")
+    _show_flash("history")
     if reason:
         st.caption(reason)
 
@@ -551,7 +557,6 @@ st.markdown("For the analysts who keep the review data. Anyone can check a workb
 preview = st.session_state.get("preview")
 if preview is not None:
     ui.banner(ui.View(preview, preview.review, "", None, None, False))
-_show_flash()
 
 secrets = _secrets()
 mode = auth.publish_mode(secrets)
@@ -569,3 +574,4 @@ checked = _check_section(published)
 who = _publish_section(mode, secrets, checked, current)
 _history_section(versions, current, who, mode)
 ui.footer(st.session_state["_loaded"].source if "_loaded" in st.session_state else datasource.locate())
+st.session_state.pop(FLASH, None)  # a message whose section was not shown this time is dropped

@@ -1,0 +1,308 @@
+"""What an uploaded workbook holds, and what it changes against the published version.
+
+`compare(old, new)` takes two checked `loaders.Review`s (old is None when nothing is published) and
+returns `Changes`: partnerships, criteria and cycles added or removed, every score that changed
+(partnership, cycle, criterion, old label -> new label) and every submission date that changed
+(partnership, cycle, field, old -> new), with counts and a one-sentence summary. `contents(review)`
+gives the counts stored with a published version. No streamlit here.
+
+Conventions
+- A blank score ("Not assessed") and no score row at all count as the same value, so a new,
+  empty criterion column is not a change; a score that appears where there was none is "added",
+  one that disappears with its row is "removed", anything else that differs is "changed".
+- In Submissions a blank date and a missing row also count as the same; Draft counts as a field
+  too ("yes"/"no"), because it changes what the timeline shows.
+- In the change tables "—" means the workbook has no row for that partnership and cycle, and
+  "(blank)" means the row is there but the cell is empty.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from loaders.model import NOT_ASSESSED, Review
+
+SCORE_COLUMNS = ["partnership", "cycle", "criterion", "change", "old", "new"]
+DATE_COLUMNS = ["partnership", "cycle", "field", "change", "old", "new"]
+NO_ROW = "—"
+BLANK = "(blank)"
+DATE_FIELDS = {"submitted": "Submitted", "draft": "Draft", "interim_statement": "Interim statement",
+               "feedback_issued": "Feedback issued"}
+CHANGE_ORDER = {"changed": 0, "added": 1, "removed": 2}
+
+
+@dataclass
+class Changes:
+    first: bool                                  # nothing published: nothing to compare with
+    partnerships_added: list[str] = field(default_factory=list)
+    partnerships_removed: list[str] = field(default_factory=list)
+    criteria_added: list[str] = field(default_factory=list)
+    criteria_removed: list[str] = field(default_factory=list)
+    cycles_added: list[str] = field(default_factory=list)
+    cycles_removed: list[str] = field(default_factory=list)
+    scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCORE_COLUMNS))
+    dates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DATE_COLUMNS))
+    summary: str = ""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        def n(frame: pd.DataFrame, change: str) -> int:
+            return int((frame["change"] == change).sum())
+
+        return {
+            "partnerships_added": len(self.partnerships_added),
+            "partnerships_removed": len(self.partnerships_removed),
+            "criteria_added": len(self.criteria_added),
+            "criteria_removed": len(self.criteria_removed),
+            "cycles_added": len(self.cycles_added),
+            "cycles_removed": len(self.cycles_removed),
+            "scores": len(self.scores),
+            "scores_changed": n(self.scores, "changed"),
+            "scores_added": n(self.scores, "added"),
+            "scores_removed": n(self.scores, "removed"),
+            "dates": len(self.dates),
+            "dates_changed": n(self.dates, "changed"),
+            "dates_added": n(self.dates, "added"),
+            "dates_removed": n(self.dates, "removed"),
+        }
+
+    @property
+    def changed(self) -> bool:
+        """True when anything differs (always True for a first publish)."""
+        return self.first or any(self.counts.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _join(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _names(items: list[str], most: int = 5) -> str:
+    """'A, B and C'; beyond `most` names, 'A, B, C, D, E and 3 more'."""
+    if len(items) <= most:
+        return _join(items)
+    return _join(list(items[:most]) + [f"{len(items) - most} more"])
+
+
+def format_date(value) -> str:
+    """3 April 2021 (no leading zero); "" for a missing date."""
+    if value is None or pd.isna(value):
+        return ""
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def _in_order(frame: pd.DataFrame, column: str, order_column: str = "order") -> list[str]:
+    if frame.empty:
+        return []
+    if order_column in frame.columns:
+        frame = frame.sort_values(order_column, kind="stable")
+    return [str(v) for v in frame[column]]
+
+
+def _cycles(review: Review) -> list[str]:
+    cycles = review.cycles
+    if cycles.empty:
+        return []
+    return cycles.sort_values(["start_year", "end_year"], kind="stable")["cycle"].astype(str).tolist()
+
+
+def _added(old: list[str], new: list[str]) -> list[str]:
+    before = set(old)
+    return [x for x in new if x not in before]
+
+
+# ---------------------------------------------------------------------------------------------
+# what a workbook holds
+
+def contents(review: Review) -> dict[str, int]:
+    """Counts to store with a published version and show in the history."""
+    submitted = review.submissions["submitted"] if "submitted" in review.submissions else pd.Series()
+    return {
+        "partnerships": len(review.partnerships),
+        "criteria": len(review.criteria),
+        "cycles": len(review.cycles),
+        "plans_received": int(submitted.notna().sum()),
+        "scores": int(review.scores["score"].notna().sum()) if "score" in review.scores else 0,
+        "warnings": len(review.warnings),
+    }
+
+
+def contents_sentence(review: Review) -> str:
+    """'4 partnerships, 3 criteria, 2 cycles (2020-2023 and 2023-2026), 24 scores and 8 plans received.'"""
+    c = contents(review)
+    cycles = _cycles(review)
+    cycle_text = _plural(c["cycles"], "cycle") + (f" ({_names(cycles)})" if cycles else "")
+    text = (f"It holds {_plural(c['partnerships'], 'partnership')}, {_plural(c['criteria'], 'criterion', 'criteria')}, "
+            f"{cycle_text}, {_plural(c['scores'], 'score')} and {_plural(c['plans_received'], 'plan')} received")
+    if c["warnings"]:
+        text += f", with {_plural(c['warnings'], 'warning')} (listed below)"
+    return text + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# the comparison
+
+def _order_maps(old: Review, new: Review) -> tuple[dict, dict, dict]:
+    """Sort keys for partnerships, cycles and criteria: the new workbook's order, then the old's."""
+    def order(items_new: list[str], items_old: list[str]) -> dict[str, int]:
+        merged = list(dict.fromkeys(list(items_new) + list(items_old)))
+        return {x: i for i, x in enumerate(merged)}
+
+    partnerships = order(_in_order(new.partnerships, "partnership"), _in_order(old.partnerships, "partnership"))
+    cycles = order(_cycles(new), _cycles(old))
+    criteria = order(_in_order(new.criteria, "criterion"), _in_order(old.criteria, "criterion"))
+    return partnerships, cycles, criteria
+
+
+def _sorted(frame: pd.DataFrame, sort_keys: dict[str, dict], columns: list[str]) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    keys = pd.DataFrame({col: frame[col].map(lambda v, m=m: m.get(v, len(m))) for col, m in sort_keys.items()})
+    keys["_change"] = frame["change"].map(CHANGE_ORDER)
+    order = keys.sort_values(["_change"] + list(sort_keys), kind="stable").index
+    return frame.loc[order, columns].reset_index(drop=True)
+
+
+def _score_changes(old: Review, new: Review, orders: tuple[dict, dict, dict]) -> pd.DataFrame:
+    key = ["partnership", "cycle", "criterion"]
+
+    def side(review: Review) -> pd.DataFrame:
+        frame = review.scores
+        if frame.empty:
+            return pd.DataFrame(columns=key + ["label"])
+        frame = frame[key + ["label"]].astype({"partnership": str, "cycle": str, "criterion": str})
+        return frame.drop_duplicates(key, keep="first")
+
+    merged = side(old).merge(side(new), on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
+    if merged.empty:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    def values(labels: pd.Series) -> list[str | None]:  # blank and no row are both None
+        return [str(v) if pd.notna(v) else None for v in labels]
+
+    differs = [a != b for a, b in zip(values(merged["label_old"]), values(merged["label_new"]))]
+    merged = merged[differs]
+    if merged.empty:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+
+    def shown(labels: pd.Series, present: pd.Series) -> list[str]:
+        return [(str(lab) if pd.notna(lab) else NOT_ASSESSED) if here else NO_ROW
+                for lab, here in zip(labels, present)]
+
+    in_old = merged["_merge"].isin(["both", "left_only"])
+    in_new = merged["_merge"].isin(["both", "right_only"])
+    out = pd.DataFrame({
+        "partnership": merged["partnership"].astype(str),
+        "cycle": merged["cycle"].astype(str),
+        "criterion": merged["criterion"].astype(str),
+        "change": ["changed" if (a and b) else ("added" if b else "removed") for a, b in zip(in_old, in_new)],
+        "old": shown(merged["label_old"], in_old),
+        "new": shown(merged["label_new"], in_new),
+    })
+    partnerships, cycles, criteria = orders
+    return _sorted(out, {"partnership": partnerships, "cycle": cycles, "criterion": criteria}, SCORE_COLUMNS)
+
+
+def _field_value(column: str, value):
+    """(comparable value, text shown) for one Submissions cell."""
+    if column == "draft":
+        flag = bool(value) if value is not None and not (isinstance(value, float) and pd.isna(value)) else False
+        return flag, "yes" if flag else "no"
+    if value is None or pd.isna(value):
+        return None, BLANK
+    ts = pd.Timestamp(value).normalize()
+    return ts, format_date(ts)
+
+
+def _date_changes(old: Review, new: Review, orders: tuple[dict, dict, dict]) -> pd.DataFrame:
+    key = ["partnership", "cycle"]
+    fields = [c for c in DATE_FIELDS if c in old.submissions.columns and c in new.submissions.columns]
+
+    def side(review: Review) -> dict[tuple[str, str], dict]:
+        frame = review.submissions
+        if frame.empty:
+            return {}
+        frame = frame.drop_duplicates(key, keep="first")
+        return {(str(r["partnership"]), str(r["cycle"])): r for r in frame[key + fields].to_dict("records")}
+
+    before, after = side(old), side(new)
+    rows = []
+    for k in list(dict.fromkeys(list(after) + list(before))):
+        row_old, row_new = before.get(k), after.get(k)
+        change = "changed" if (row_old is not None and row_new is not None) else ("added" if row_new is not None
+                                                                                   else "removed")
+        for column in fields:
+            value_old, text_old = _field_value(column, None if row_old is None else row_old[column])
+            value_new, text_new = _field_value(column, None if row_new is None else row_new[column])
+            if value_old == value_new:
+                continue
+            rows.append({"partnership": k[0], "cycle": k[1], "field": DATE_FIELDS[column], "change": change,
+                         "old": text_old if row_old is not None else NO_ROW,
+                         "new": text_new if row_new is not None else NO_ROW})
+    if not rows:
+        return pd.DataFrame(columns=DATE_COLUMNS)
+    out = pd.DataFrame(rows, columns=DATE_COLUMNS)
+    partnerships, cycles, _ = orders
+    field_order = {label: i for i, label in enumerate(DATE_FIELDS.values())}
+    return _sorted(out, {"partnership": partnerships, "cycle": cycles, "field": field_order}, DATE_COLUMNS)
+
+
+def _summary(ch: Changes) -> str:
+    if ch.first:
+        return "Nothing has been published yet, so there is nothing to compare with: this workbook would be version 1."
+    c = ch.counts
+    parts = []
+    for what, one, many in (("partnerships", "partnership", "partnerships"), ("criteria", "criterion", "criteria"),
+                            ("cycles", "cycle", "cycles")):
+        added, removed = getattr(ch, f"{what}_added"), getattr(ch, f"{what}_removed")
+        if added:
+            parts.append(f"{_plural(len(added), one, many)} added ({_names(added)})")
+        if removed:
+            parts.append(f"{_plural(len(removed), one, many)} removed ({_names(removed)})")
+    for kind in ("changed", "added", "removed"):
+        if c[f"scores_{kind}"]:
+            parts.append(f"{_plural(c[f'scores_{kind}'], 'score')} {kind}")
+    drafts = bool((ch.dates["field"] == DATE_FIELDS["draft"]).any())
+    what = "submission detail" if drafts else "submission date"
+    for kind in ("changed", "added", "removed"):
+        if c[f"dates_{kind}"]:
+            parts.append(f"{_plural(c[f'dates_{kind}'], what)} {kind}")
+    if not parts:
+        return ("No changes: the partnerships, criteria, cycles, scores and submission dates are the same as in "
+                "the published version.")
+    return "Compared with the published version: " + _join(parts) + "."
+
+
+def compare(old: Review | None, new: Review) -> Changes:
+    """What `new` changes against `old` (the published version; None when nothing is published)."""
+    if old is None:
+        changes = Changes(first=True,
+                          partnerships_added=_in_order(new.partnerships, "partnership"),
+                          criteria_added=_in_order(new.criteria, "criterion"),
+                          cycles_added=_cycles(new))
+        changes.summary = _summary(changes)
+        return changes
+    orders = _order_maps(old, new)
+    p_old, p_new = _in_order(old.partnerships, "partnership"), _in_order(new.partnerships, "partnership")
+    k_old, k_new = _in_order(old.criteria, "criterion"), _in_order(new.criteria, "criterion")
+    c_old, c_new = _cycles(old), _cycles(new)
+    changes = Changes(
+        first=False,
+        partnerships_added=_added(p_old, p_new), partnerships_removed=_added(p_new, p_old),
+        criteria_added=_added(k_old, k_new), criteria_removed=_added(k_new, k_old),
+        cycles_added=_added(c_old, c_new), cycles_removed=_added(c_new, c_old),
+        scores=_score_changes(old, new, orders),
+        dates=_date_changes(old, new, orders),
+    )
+    changes.summary = _summary(changes)
+    return changes
