@@ -43,7 +43,7 @@ CHANGE_HEADERS = {"partnership": "Partnership", "cycle": "Cycle", "criterion": "
 
 @st.cache_resource
 def _limiter() -> auth.AttemptLimiter:
-    """One limiter for the whole server (shared by sessions), keyed per browser session."""
+    """One limiter for the whole server (shared by sessions), keyed per client (see _client_key)."""
     return auth.AttemptLimiter(max_failures=5, window_seconds=15 * 60)
 
 
@@ -61,6 +61,16 @@ def _session_id() -> str:
     if SESSION_ID not in st.session_state:
         st.session_state[SESSION_ID] = uuid.uuid4().hex
     return st.session_state[SESSION_ID]
+
+
+def _client_key() -> str:
+    """Who the failed-passcode limit counts against: the browser's address when the server knows it
+    (so a reload or a new tab does not give fresh tries), else this browser session."""
+    try:
+        ip = st.context.ip_address
+    except Exception:
+        ip = None
+    return f"ip:{ip}" if isinstance(ip, str) and ip else f"session:{_session_id()}"
 
 
 def _user() -> dict:
@@ -201,13 +211,13 @@ def _problems_table(problems: pd.DataFrame) -> None:
 # ------------------------------------------------------------------------------------ actions
 
 def _sign_in(expected_hash: str) -> None:
-    key = _session_id()
+    key = _client_key()
     limiter = _limiter()
     name = (st.session_state.get("signin_name") or "").strip()
     passcode = st.session_state.get("signin_passcode") or ""
     st.session_state["signin_passcode"] = ""  # never keep the passcode in the form
     if not limiter.allowed(key):
-        _flash("signin", "error", "Too many wrong passcodes from this browser. Try again in "
+        _flash("signin", "error", "Too many wrong passcodes from this computer. Try again in "
                         f"{_minutes(limiter.seconds_until_allowed(key))}.")
         return
     if not name:
@@ -440,7 +450,7 @@ def _sign_in_section(mode: str, secrets: Mapping) -> str | None:
         c1.markdown(f"Signed in as **{_md(who)}** with the analysts' passcode.")
         c2.button("Sign out", key="signout", on_click=_sign_out, icon=":material/logout:")
         return who
-    limiter, key = _limiter(), _session_id()
+    limiter, key = _limiter(), _client_key()
     wait = limiter.seconds_until_allowed(key)
     st.markdown("Publishing and rolling back need an analyst: type your name (it is recorded with each version) "
                 "and the analysts' passcode.")
