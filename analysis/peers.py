@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from loaders.model import NOT_ASSESSED, Review
+from loaders.reader import column_letter  # 0 -> A, 25 -> Z, 26 -> AA: the labels of hidden names
 
 # The 2019 review looked at the 2017-2020 plans; "later cycles" are those that start after it.
 THEMES_REVIEW_YEAR = 2019
@@ -36,16 +37,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------------------------
-
-def _letters(i: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA, ..."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
 
 def _partnership_names(review_or_frames) -> list[str]:
     if isinstance(review_or_frames, Review):
@@ -71,7 +62,7 @@ def anonymise(review_or_frames, keep: str) -> dict[str, str]:
     names = list(dict.fromkeys(_partnership_names(review_or_frames)))
     others = [n for n in names if n != keep]
     others.sort(key=lambda n: hashlib.sha256(f"{keep}\x1f{n}".encode("utf-8")).hexdigest())
-    mapping = {n: f"Partnership {_letters(i)}" for i, n in enumerate(others)}
+    mapping = {n: f"Partnership {column_letter(i)}" for i, n in enumerate(others)}
     if keep:
         mapping[keep] = keep
     return mapping

@@ -225,7 +225,7 @@ def test_anonymise_mapping(review):
     mm = P.anonymise(names, "Area A")
     by_label = sorted((v, k) for k, v in mm.items() if k != "Area A")
     assert [k for _, k in by_label] != sorted(names[1:])
-    assert P._letters(0) == "A" and P._letters(25) == "Z" and P._letters(26) == "AA"
+    assert P.column_letter(0) == "A" and P.column_letter(25) == "Z" and P.column_letter(26) == "AA"
 
 
 def test_apply_names_on_frames_leaves_no_other_name(review):
