@@ -182,7 +182,7 @@ def chart_card(title: str, summary: str, fig, data: pd.DataFrame, *, key: str, n
                filename: str | None = None) -> None:
     """The one chart card: title, summary sentence, Chart and Data tabs, download, definitions link."""
     with st.container(border=True, key=f"card-{key}"):
-        st.subheader(title, anchor=key)
+        st.header(title, anchor=key)  # h2: each card is a section of the page (its h1), WCAG 1.3.1
         st.markdown(summary)
         chart_tab, data_tab = st.tabs(["Chart", "Data"])
         with chart_tab:

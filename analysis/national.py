@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from analysis.memo import per_review
 from loaders.model import NOT_ASSESSED, Review
 
 DEFAULT_LABELS = ["Fully met", "Partially met", "Not met"]
@@ -45,6 +46,7 @@ ON_TIME, LATE, NOT_RECEIVED = "On time", "Late", "Not yet received"
 # ---------------------------------------------------------------------------------------------
 # cycles
 
+@per_review
 def _cycles_sorted(review: Review) -> list[str]:
     cycles = review.cycles
     if cycles.empty:
@@ -52,24 +54,28 @@ def _cycles_sorted(review: Review) -> list[str]:
     return cycles.sort_values(["start_year", "end_year"])["cycle"].astype(str).tolist()
 
 
+@per_review
 def cycles_with_scores(review: Review) -> list[str]:
     """Cycles with at least one score in Scores, oldest first."""
-    scored = set(review.scores.loc[review.scores["score"].notna(), "cycle"].astype(str))
+    scored = set(review.scores.loc[review.scores["score"].notna(), "cycle"].astype(str).unique())
     return [c for c in _cycles_sorted(review) if c in scored]
 
 
+@per_review
 def cycles_with_national(review: Review) -> list[str]:
     """Cycles with published national figures, oldest first."""
-    published = set(review.national["cycle"].astype(str))
+    published = set(review.national["cycle"].astype(str).unique())
     return [c for c in _cycles_sorted(review) if c in published]
 
 
+@per_review
 def cycles_with_data(review: Review) -> list[str]:
     """Cycles with scores or published national figures (what Criteria coverage can show), oldest first."""
     have = set(cycles_with_scores(review)) | set(cycles_with_national(review))
     return [c for c in _cycles_sorted(review) if c in have]
 
 
+@per_review
 def default_cycle(review: Review) -> str | None:
     """The latest cycle with scores, else the latest with national figures, else the latest cycle."""
     for candidates in (cycles_with_scores(review), cycles_with_national(review), _cycles_sorted(review)):
@@ -78,6 +84,7 @@ def default_cycle(review: Review) -> str | None:
     return None
 
 
+@per_review
 def previous_cycle(review: Review, cycle: str) -> str | None:
     """The latest cycle before `cycle` that has scores or national figures, or None."""
     ordered = _cycles_sorted(review)
@@ -89,6 +96,7 @@ def previous_cycle(review: Review, cycle: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
+@per_review
 def cycle_dates(review: Review, cycle: str) -> dict:
     """due_date, extended_due_date (NaT if none), deadline (the one used), review_published."""
     row = review.cycles[review.cycles["cycle"] == cycle]
@@ -126,11 +134,13 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+@per_review
 def _partnership_order(review: Review) -> dict[str, int]:
     p = review.partnerships.sort_values("order")
     return {name: i for i, name in enumerate(p["partnership"].astype(str))}
 
 
+@per_review
 def _criteria(review: Review) -> pd.DataFrame:
     c = review.criteria.sort_values("order").reset_index(drop=True)
     return pd.DataFrame({"criterion": c["criterion"].astype(str).tolist(),
@@ -152,6 +162,7 @@ def _level_of(review: Review):
     return level
 
 
+@per_review
 def plans_in_cycle(review: Review, cycle: str) -> list[str]:
     """Partnerships with a Scores row or a received plan for `cycle`, in workbook order."""
     scored = set(review.scores.loc[review.scores["cycle"] == cycle, "partnership"].astype(str))
@@ -228,6 +239,7 @@ def _published_coverage(review: Review, cycle: str) -> pd.DataFrame:
     return out
 
 
+@per_review
 def coverage(review: Review, cycle: str) -> pd.DataFrame:
     """Per criterion and scale level (in scale order, then "Not assessed"): how many plans.
 
@@ -267,6 +279,7 @@ def fully_met(cov: pd.DataFrame) -> pd.DataFrame:
     return best[["criterion", "name", "order", "label", "count", "plans", "share"]].reset_index(drop=True)
 
 
+@per_review
 def national_check(review: Review, cycle: str) -> pd.DataFrame:
     """Where published national figures and the counts from Scores disagree for `cycle`.
 
@@ -275,7 +288,7 @@ def national_check(review: Review, cycle: str) -> pd.DataFrame:
     nat = review.national[review.national["cycle"] == cycle]
     if nat.empty or cycle not in cycles_with_scores(review):
         return _empty(CHECK_COLUMNS)
-    cov = _scores_coverage(review, cycle)
+    cov = coverage(review, cycle)  # the scores' coverage (the cycle has scores), remembered
     counted = {(r.criterion, r.label): int(r.count) for r in cov.itertuples(index=False)}
     names = review.criterion_names
     orders = dict(zip(_criteria(review)["criterion"], _criteria(review)["order"]))
@@ -300,6 +313,7 @@ def _submissions(review: Review, cycle: str) -> pd.DataFrame:
     return review.submissions[review.submissions["cycle"] == cycle]
 
 
+@per_review
 def submission_status(review: Review, cycle: str) -> pd.DataFrame:
     """Per partnership (workbook order): partnership, order, submitted, deadline (the deadline used),
     days_late (Int64: days after the deadline, negative = early, <NA> = not received), draft (bool),
@@ -333,6 +347,7 @@ def submission_status(review: Review, cycle: str) -> pd.DataFrame:
     return out
 
 
+@per_review
 def cumulative_received(review: Review, cycle: str) -> pd.DataFrame:
     """date, received (plans received that day), cumulative (received up to and including that day)."""
     subs = _submissions(review, cycle)
@@ -356,6 +371,7 @@ class Timeline(NamedTuple):
     expected: int                  # plans expected: partnerships listed (0 when no Submissions rows)
 
 
+@per_review
 def timeline(review: Review, cycle: str) -> Timeline:
     """Everything the Submission timeline page needs, as a NamedTuple (unpacks as a tuple too)."""
     per = submission_status(review, cycle)
@@ -383,6 +399,7 @@ def _lowest(best: pd.DataFrame, n: int) -> pd.DataFrame:
     return ranked[ranked["share"] <= threshold + 1e-12]
 
 
+@per_review
 def headline(review: Review, cycle: str, weakest: int = 3) -> dict:
     """Headline figures for the Overview.
 
@@ -431,6 +448,7 @@ def headline(review: Review, cycle: str, weakest: int = 3) -> dict:
 # ---------------------------------------------------------------------------------------------
 # per partnership
 
+@per_review
 def heatmap_frame(review: Review, cycle: str) -> pd.DataFrame:
     """Partnership x criterion for a heatmap, one row per cell.
 
@@ -445,23 +463,35 @@ def heatmap_frame(review: Review, cycle: str) -> pd.DataFrame:
     crit = _criteria(review)
     labels = review.labels
     label_of_score = dict(zip(review.scale["score"].astype(int), review.scale["label"].astype(str)))
-    s = review.scores[review.scores["cycle"] == cycle]
-    got = {}
-    for r in s.itertuples(index=False):
-        if pd.notna(r.score):
-            lbl = str(r.label) if pd.notna(r.label) else label_of_score.get(int(r.score), NOT_ASSESSED)
-            got[(str(r.partnership), str(r.criterion))] = (int(r.score), lbl)
-    rows = []
-    for p in plans:
-        for c in crit.itertuples(index=False):
-            score, lbl = got.get((p, c.criterion), (pd.NA, NOT_ASSESSED))
-            lvl = labels.index(lbl) if lbl in labels else len(labels)
-            rows.append((p, order.get(p, len(order)), c.criterion, c.name, c.order, score, lbl, lvl))
-    out = pd.DataFrame(rows, columns=HEATMAP_COLUMNS)
-    out["score"] = out["score"].astype("Int64")
+    s = review.scores[(review.scores["cycle"] == cycle) & review.scores["score"].notna()]
+    # vectorised (a 300 x 100 grid is 30,000 cells): the last score of each plan and criterion wins
+    got = pd.DataFrame({"partnership": s["partnership"].astype(str).to_numpy(),
+                        "criterion": s["criterion"].astype(str).to_numpy(),
+                        "score": s["score"].astype("Int64").to_numpy(),
+                        "label": s["label"].astype(object).where(s["label"].notna(),
+                                                                 s["score"].map(label_of_score)).to_numpy()})
+    got = got.drop_duplicates(["partnership", "criterion"], keep="last")
+    got["label"] = got["label"].where(got["label"].notna(), NOT_ASSESSED).astype(str)
+    n_crit = len(crit)
+    grid = pd.DataFrame({"partnership": [p for p in plans for _ in range(n_crit)],
+                         "criterion": crit["criterion"].tolist() * len(plans)})
+    grid = grid.merge(got, on=["partnership", "criterion"], how="left")
+    label = grid["label"].where(grid["label"].notna(), NOT_ASSESSED)
+    level_of = {lbl: i for i, lbl in reversed(list(enumerate(labels)))}
+    out = pd.DataFrame({
+        "partnership": grid["partnership"].tolist(),
+        "partnership_order": [order.get(p, len(order)) for p in grid["partnership"].tolist()],
+        "criterion": grid["criterion"].tolist(),
+        "name": crit["name"].tolist() * len(plans),
+        "criterion_order": crit["order"].tolist() * len(plans),
+        "score": grid["score"].astype("Int64").to_numpy(),
+        "label": label.tolist(),
+        "level": [level_of.get(lbl, len(labels)) for lbl in label.tolist()],
+    }, columns=HEATMAP_COLUMNS)
     return out
 
 
+@per_review
 def partnership_fully_met(review: Review, cycle: str) -> pd.DataFrame:
     """Per partnership (all of them, workbook order) for the tile map.
 
@@ -492,6 +522,7 @@ def partnership_fully_met(review: Review, cycle: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # change since the previous cycle
 
+@per_review
 def change_since_previous(review: Review, cycle: str) -> pd.DataFrame:
     """Per criterion: plans fully met in the previous cycle with data (scores or published) and in
     this one, and the change.
@@ -540,6 +571,7 @@ def _met(label: str, n_plans_phrase: str, what: str) -> str:
     return f"{n_plans_phrase} {'was' if n_plans_phrase.endswith(' plan') else 'were'} rated {label} on {what}"
 
 
+@per_review
 def coverage_sentence(review: Review, cycle: str) -> str:
     """e.g. "28 of 30 plans fully met Vision; Resources was fully met by the fewest (8 of 30)."."""
     cov = coverage(review, cycle)
@@ -568,6 +600,7 @@ def coverage_sentence(review: Review, cycle: str) -> str:
     return sentence + "."
 
 
+@per_review
 def change_sentence(review: Review, cycle: str) -> str:
     """e.g. "24 of 30 plans fully met Family Support, up from 21 in 2020-2023; 9 of 16 criteria rose
     and 5 fell." for the criterion whose share fully met changed most."""
@@ -598,6 +631,7 @@ def change_sentence(review: Review, cycle: str) -> str:
     return sentence + "."
 
 
+@per_review
 def timeline_sentence(review: Review, cycle: str) -> str:
     """e.g. "11 of 30 plans were received by the extended deadline of 31 March 2021; 19 came later
     and none are outstanding."."""
@@ -617,6 +651,7 @@ def timeline_sentence(review: Review, cycle: str) -> str:
     return f"{first}; {later} and {outstanding}."
 
 
+@per_review
 def headline_sentence(review: Review, cycle: str) -> str:
     """e.g. "In 2023-2026, 7 of 16 criteria were fully met by at least two thirds of the 30 plans;
     the weakest were Resources (8), SMART (10) and Manageable/Measurable Priorities (12)."."""
@@ -634,6 +669,7 @@ def headline_sentence(review: Review, cycle: str) -> str:
     return sentence + "."
 
 
+@per_review
 def heatmap_sentence(review: Review, cycle: str) -> str:
     """e.g. "Across 30 plans and 16 criteria, 60% of scores were Fully met, 30% Partially met and
     10% Not met."."""
@@ -654,6 +690,7 @@ def heatmap_sentence(review: Review, cycle: str) -> str:
             f"{_plural(crits, 'criterion', 'criteria')}, {_join(text)}.")
 
 
+@per_review
 def tilemap_sentence(review: Review, cycle: str) -> str:
     """e.g. "Each plan fully met between 3 and 16 of the 16 criteria; 16 of 30 fully met 11 or more."."""
     frame = partnership_fully_met(review, cycle)
@@ -678,8 +715,9 @@ def tilemap_sentence(review: Review, cycle: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # tables for the Data tabs (plain column names, one row per thing a reader looks up)
 
-def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
-    """Criterion by level: count and share (%) of plans, in the chart's criterion order."""
+def coverage_table(cov: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
+    """Criterion by level: count and share (%) of plans, in the chart's criterion order (`order`,
+    criterion IDs top first, as given to the chart; default the workbook's order)."""
     if cov.empty:
         return pd.DataFrame(columns=["ID", "Criterion"])
     levels = list(dict.fromkeys(cov.sort_values("level")["label"]))
@@ -691,8 +729,11 @@ def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
     for level in levels:
         out[f"{level} (%)"] = shares[level].astype(int)
     out = out.reset_index().sort_values("order").drop(columns="order")
+    if order:
+        position = {cid: i for i, cid in enumerate(order)}
+        out = out.sort_values("criterion", key=lambda ids: ids.map(position).fillna(len(position)), kind="stable")
     out.columns.name = None
-    return out.rename(columns={"criterion": "ID", "name": "Criterion"})
+    return out.reset_index(drop=True).rename(columns={"criterion": "ID", "name": "Criterion"})
 
 
 def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -707,15 +748,16 @@ def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out.fillna("")
 
 
-def change_table(change: pd.DataFrame) -> pd.DataFrame:
+def change_table(change: pd.DataFrame, label: str = "Fully met") -> pd.DataFrame:
+    """`label`: the best level's name for the column headers (e.g. "Excellent 2020-2023")."""
     if change.empty:
         return pd.DataFrame(columns=["ID", "Criterion"])
     prev, cur = change["previous_cycle"].iloc[0], change["cycle"].iloc[0]
     return pd.DataFrame({
         "ID": change["criterion"], "Criterion": change["name"],
-        f"Fully met {prev}": change["previous_count"].astype(int),
+        f"{label} {prev}": change["previous_count"].astype(int),
         f"Plans {prev}": change["previous_plans"].astype(int),
-        f"Fully met {cur}": change["count"].astype(int), f"Plans {cur}": change["plans"].astype(int),
+        f"{label} {cur}": change["count"].astype(int), f"Plans {cur}": change["plans"].astype(int),
         "Change (plans)": change["change_count"].astype(int),
         "Change (percentage points)": (change["change"] * 100).round(0).astype(int),
     })

@@ -898,10 +898,11 @@ def change_table(change_frame: pd.DataFrame) -> pd.DataFrame:
                          cur: cf["label"].fillna(""), "Change": cf["direction"]})
 
 
-def criteria_list_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strengths or priorities: criterion, the partnership's level, how many plans fully met it."""
+def criteria_list_table(frame: pd.DataFrame, met: str = "fully met") -> pd.DataFrame:
+    """Strengths or priorities: criterion, the partnership's level, how many plans fully met it.
+    `met`: how to say "fully met" for the scale (`full_phrase(review)[1]`, e.g. "rated Excellent")."""
     return pd.DataFrame({"ID": frame["criterion"], "Criterion": frame["name"], "Level": frame["label"],
-                         "Plans fully met": frame["full_count"].astype("Int64"),
+                         f"Plans {met}": frame["full_count"].astype("Int64"),
                          "Plans": frame["plans"].astype("Int64")})
 
 

@@ -8,5 +8,7 @@ import ui
 STATEMENT = Path(__file__).resolve().parents[1] / "docs" / "accessibility-statement.md"
 
 st.title("Accessibility statement")
+if ui.load().source.is_sample:
+    st.info(ui.ILLUSTRATIVE, icon=":material/info:")
 st.markdown(STATEMENT.read_text(encoding="utf-8"))
 ui.footer(ui.load().source)

@@ -3,10 +3,12 @@ import streamlit as st
 
 import ui
 from analysis import national as an
+from analysis.peers import full_phrase
 from charts import national as ch
 
 v = ui.view()
 review, cycle = v.review, v.cycle
+full = full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for another scale
 st.title(f"Criteria coverage, {cycle}")
 ui.banner(v)
 
@@ -28,14 +30,14 @@ if not check.empty:
                                        "difference": "Difference"}), hide_index=True)
 
 c1, c2 = st.columns(2)
-order_by = c1.radio("Order criteria", ["As in the review", f"By share {review.full_label.lower()}"],
+order_by = c1.radio("Order criteria", ["As in the review", f"By share {full}"],
                     horizontal=True, key="criteria_order")
 measure = c2.radio("Show", ["Number of plans", "Share of plans"], horizontal=True, key="criteria_measure")
 order = an.criterion_order(cov, "workbook" if order_by == "As in the review" else "fully_met")
 ui.chart_card(f"Plans at each level, per criterion, {cycle}", an.coverage_sentence(review, cycle),
               ch.coverage_bar(cov, review.labels, x="count" if measure == "Number of plans" else "share",
                               order=order),
-              an.coverage_table(cov), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv")
+              an.coverage_table(cov, order), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv")
 
 heat = an.heatmap_frame(review, cycle)
 if not heat.empty:
@@ -53,7 +55,8 @@ if change.empty:
     st.caption(f"There is no earlier cycle with figures to compare {cycle} with.")
 else:
     prev = change["previous_cycle"].iloc[0]
-    ui.chart_card(f"Change in plans {review.full_label.lower()} since {prev}", an.change_sentence(review, cycle),
-                  ch.dumbbell(change, label=review.full_label.lower(), order=order), an.change_table(change),
+    ui.chart_card(f"Change in plans {full} since {prev}", an.change_sentence(review, cycle),
+                  ch.dumbbell(change, label=review.full_label.lower(), order=order),
+                  an.change_table(change, review.full_label),
                   key="criteria-change", filename=f"change-{prev}-to-{cycle}.csv")
 ui.footer(v.source)

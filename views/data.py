@@ -567,6 +567,8 @@ st.markdown("For the analysts who keep the review data. Anyone can check a workb
 preview = st.session_state.get("preview")
 if preview is not None:
     ui.banner(ui.View(preview, preview.review, "", None, None, False))
+elif "_loaded" in st.session_state and st.session_state["_loaded"].source.is_sample:
+    st.info(ui.ILLUSTRATIVE, icon=":material/info:")  # the dashboard shows the sample, like every page says
 
 secrets = _secrets()
 mode = auth.publish_mode(secrets)

@@ -3,6 +3,7 @@ import streamlit as st
 
 import ui
 from analysis import national as an
+from analysis.peers import full_phrase
 from charts import national as ch
 
 v = ui.view()
@@ -20,10 +21,11 @@ ui.metric_row([
     ("Late", h["late"], f"Received after {deadline}."),
     ("Not yet received", h["not_received"], None),
 ])
-full = h["full_label"].lower()
+full = full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for another scale
 well, weak = h["well_met"], h["weakest"]
 left, right = st.columns(2)
-left.markdown(f"**{len(well)} criteria {full} by at least two thirds of plans:** "
+left.markdown(f"**{len(well)} {'criterion' if len(well) == 1 else 'criteria'} {full} by at least two thirds "
+              "of plans:** "
               + (", ".join(well) if well else "none") + ".")
 right.markdown(f"**Least often {full}:** "
                + (", ".join(f"{n} ({h['weakest_counts'][n]} of {h['plans']})" for n in weak) if weak else "none") + ".")
@@ -43,6 +45,6 @@ elif tiles["fully_met"].notna().any():
     ui.chart_card(f"Criteria {full} by each partnership, {cycle}", an.tilemap_sentence(review, cycle),
                   ch.tile_map(tiles, label=full), an.tiles_table(tiles, h["full_label"]), key="overview-map",
                   note="Each square is one partnership, placed roughly where it lies in Scotland; darker "
-                       f"squares {full} more criteria. Hover or see the Data tab for names.",
+                       f"squares have more criteria {full}. Hover or see the Data tab for names.",
                   filename=f"partnerships-{cycle}.csv")
 ui.footer(v.source)

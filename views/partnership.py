@@ -1,4 +1,6 @@
 """A partnership against all plans and its peer group: standing, change, strengths, timing, report."""
+from dataclasses import replace
+
 import streamlit as st
 
 import ui
@@ -23,6 +25,10 @@ st.title(f"{me}, {cycle}")
 ui.banner(v)
 if v.hide_names:
     st.caption("Other partnerships' names are hidden on this page and in its downloads.")
+    # criterion text can name a partnership too (e.g. "Links with Dundee"): hide those names as well
+    review = replace(review, criteria=pa.scrub_frame(review.criteria, review, me, ui.names(v),
+                                                     columns=["name", "question", "group"]))
+part = pa.full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for another scale
 
 standing = pa.standing(review, cycle, me, v.peer_group)
 labels = review.labels
@@ -39,19 +45,20 @@ strengths, priorities = pa.strengths_priorities(review, cycle, me, standing)
 left, right = st.columns(2)
 with left:
     st.subheader("Strengths")
-    st.caption(f"Criteria {me} {review.full_label.lower()} that fewer than half of plans did.")
+    st.caption(f"Criteria {me} fully met that fewer than half of plans did." if part == "fully met" else
+               f"Criteria where {me} was {part} and fewer than half of plans were.")
     if strengths.empty:
         st.markdown("None in this cycle.")
     else:
-        st.dataframe(pa.criteria_list_table(strengths), hide_index=True)
+        st.dataframe(pa.criteria_list_table(strengths, part), hide_index=True)
 with right:
     st.subheader("Priorities")
-    st.caption(f"Criteria {me} did not {review.full_label.lower().replace('fully met', 'fully meet')} "
-               "that more than half of plans did.")
+    st.caption(f"Criteria {me} did not fully meet that more than half of plans did." if part == "fully met" else
+               f"Criteria where {me} was not {part} and more than half of plans were.")
     if priorities.empty:
         st.markdown("None in this cycle.")
     else:
-        st.dataframe(pa.criteria_list_table(priorities), hide_index=True)
+        st.dataframe(pa.criteria_list_table(priorities, part), hide_index=True)
 
 change = pa.change(review, cycle, me)
 if pa.previous_cycle(review, cycle) and not change.empty:
@@ -65,10 +72,11 @@ st.subheader("When the plan was received")
 position = pa.submission_position(review, cycle, me)
 st.markdown(pa.submission_sentence(position, me))
 ui.metric_row([
-    ("Received", pa.format_date(position["submitted"]) if position.get("submitted") is not None else None, None),
-    ("Deadline", pa.format_date(position["deadline"]) if position.get("deadline") is not None else None, None),
-    ("Median of all plans", pa.format_date(position["median_submitted"])
-     if position.get("median_submitted") is not None else None, "Half of the plans received came before this date."),
+    # format_date gives "" for a missing date (NaT): shown as a dash
+    ("Received", pa.format_date(position["submitted"]) or None, None),
+    ("Deadline", pa.format_date(position["deadline"]) or None, None),
+    ("Median of all plans", pa.format_date(position["median_submitted"]) or None,
+     "Half of the plans received came before this date."),
 ])
 
 if st.toggle("Show where each partnership ranks (a league table)", key="show_ranks",
@@ -77,7 +85,7 @@ if st.toggle("Show where each partnership ranks (a league table)", key="show_ran
     ranks = ui.shown(v, ranks)
     st.markdown(pa.ranks_sentence(ranks, me))
     st.dataframe(ranks.rename(columns={"rank": "Rank", "partnership": "Partnership", "peer_group": "Peer group",
-                                       "fully_met": f"Criteria {review.full_label.lower()}",
+                                       "fully_met": f"Criteria {part}",
                                        "assessed": "Criteria assessed", "tied": "Tied"}), hide_index=True)
 
 st.subheader("Feedback report")

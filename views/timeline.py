@@ -28,7 +28,7 @@ ui.chart_card(f"Each partnership's plan against the deadline, {cycle}",
               ch.submission_points(per), an.submissions_table(per), key="timeline-partnerships",
               filename=f"submissions-{cycle}.csv")
 
-st.subheader("Not yet received")
+st.header("Not yet received")
 missing = [ui.names(v).get(p, p) for p in t.not_received] if v.hide_names else t.not_received
 st.markdown("All plans have been received." if not missing else
             f"{len(missing)} plan(s) not yet received: " + ", ".join(missing) + ".")

@@ -1,0 +1,220 @@
+"""Helpers for the AppTest page tests (tests/test_pages.py, tests/test_partnership_page.py).
+
+- `open_app()` runs dashboard.py (the real entry point, with its navigation and sidebar).
+- `media` (a fixture) records the files the app serves, so `download(at, media, key)` returns what
+  a download button would really give the user (AppTest shows only the button's URL).
+- `page_strings(at)` collects every piece of text in the rendered element tree: titles, markdown,
+  captions, metrics, alerts, tab and expander labels, every cell and header of every table, and
+  every string inside every plotly figure (hover text, axis labels, legend). `find_names` looks
+  for names in them, as whole words, ignoring case.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from google.protobuf import text_format
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard.py")
+
+
+def open_app(page: str | None = None) -> AppTest:
+    """The app after its first run, optionally switched to `page` (e.g. "views/criteria.py")."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        go(at, page)
+    return at
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def choose(at: AppTest, key: str, value) -> AppTest:
+    """Pick `value` in the sidebar selectbox `key` ("cycle", "partnership", "peer")."""
+    at.sidebar.selectbox(key=key).select(value).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def hide_names(at: AppTest, on: bool = True) -> AppTest:
+    at.sidebar.toggle(key="hide").set_value(on).run()
+    assert not at.exception, at.exception
+    return at
+
+
+# ------------------------------------------------------------------------------ what is shown
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def text(elements) -> str:
+    return "\n".join(texts(elements))
+
+
+def footer(at: AppTest) -> str:
+    return at.main.caption[-1].value
+
+
+def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The one table on the page that has all of `columns` (AppTest does not expose a table's key)."""
+    found = [d.value for d in at.main.dataframe if all(c in d.value.columns for c in columns)]
+    assert len(found) == 1, f"{len(found)} tables with {columns}: {[list(d.value.columns) for d in at.main.dataframe]}"
+    return found[0]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.main.metric}
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("plotly_chart"))
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in charts(at)]
+
+
+# ------------------------------------------------------------------------------ downloads
+
+@pytest.fixture
+def media(monkeypatch) -> list[MemoryMediaFileStorage]:
+    """Every media store AppTest creates (one per run); the last one holds the latest run's files."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    return stores
+
+
+def download_keys(at: AppTest) -> list[str]:
+    return [b.key for b in at.get("download_button")]
+
+
+def download(at: AppTest, media: list, key: str):
+    """(file name, mime type, bytes) that the download button `key` serves after the latest run."""
+    buttons = [b for b in at.get("download_button") if b.key == key]
+    assert buttons, f"no download button {key!r} in {download_keys(at)}"
+    file_id = buttons[0].proto.url.rsplit("/", 1)[-1]
+    served = media[-1].get_file(file_id)
+    return served.filename, served.mimetype, served.content
+
+
+def csv_frame(data: bytes) -> pd.DataFrame:
+    """A downloaded CSV read back (it starts with a byte-order mark for Excel); every cell as text."""
+    assert data.startswith(b"\xef\xbb\xbf"), data[:20]
+    import io
+
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A displayed table with every cell as the text a CSV would hold (missing -> "")."""
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = [("" if pd.isna(v) else str(v)) for v in out[column]]
+    out.columns = [str(c) for c in out.columns]
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ every string
+
+def _json_strings(value, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            out.append(str(k))
+            _json_strings(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _json_strings(v, out)
+
+
+def _clean(s: str) -> str:
+    """Markup and entities out, so a name split by <br> or written as &amp; is still found."""
+    s = re.sub(r"<[^>]*>", " ", s)
+    return html.unescape(s)
+
+
+def page_strings(at: AppTest, *, sidebar: bool = True) -> list[tuple[str, str]]:
+    """(element type, text) for every element of the main area (and the sidebar), every table cell
+    and header, and every string in every chart's figure. The sidebar's partnership selectbox gives
+    only its chosen value: its option list necessarily names every partnership."""
+    out: list[tuple[str, str]] = []
+    roots = [at.main] + ([at.sidebar] if sidebar else [])
+    for root in roots:
+        for node in root:
+            if isinstance(node, Block):
+                proto = getattr(node, "proto", None)
+                if proto is not None:
+                    out.append(("block:" + node.type, text_format.MessageToString(proto, as_utf8=True)))
+                continue
+            kind = node.type
+            if kind == "dataframe":
+                frame = node.value
+                out.append(("table header", " | ".join(map(str, frame.columns))))
+                out.append(("table index", " | ".join(map(str, frame.index))))
+                for row in frame.astype(str).itertuples(index=False):
+                    out.append(("table", " | ".join(row)))
+            elif kind == "plotly_chart":
+                found: list[str] = []
+                _json_strings(json.loads(node.proto.spec), found)
+                out.extend(("chart", s) for s in found)
+                out.append(("chart alt", node.proto.alt))
+            elif kind == "selectbox" and node.key == "partnership":
+                out.append(("partnership selectbox", str(node.value)))
+            else:
+                out.append((kind, text_format.MessageToString(node.proto, as_utf8=True)))
+    return [(k, _clean(s)) for k, s in out]
+
+
+def name_pattern(names) -> re.Pattern:
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    return re.compile("|".join(r"(?<!\w)" + r"\s+".join(map(re.escape, n.split())) + r"(?!\w)" for n in names),
+                      flags=re.IGNORECASE)
+
+
+def find_names(strings, names) -> list[tuple[str, str, str]]:
+    """(where, name found, context) for every whole-word occurrence of any of `names`."""
+    pattern = name_pattern(names)
+    hits = []
+    for where, s in strings:
+        for m in pattern.finditer(s):
+            hits.append((where, m.group(0), s[max(0, m.start() - 60): m.end() + 30]))
+    return hits
+
+
+def document_text(data: bytes) -> str:
+    """An HTML download as text: tags out, entities decoded (and the raw markup kept as well)."""
+    raw = data.decode("utf-8")
+    return raw + "\n" + _clean(raw)
+
+
+def names_and_aliases(review, keep: str) -> list[str]:
+    """Every other partnership's name and alias, straight from the Partnerships sheet's columns."""
+    out = []
+    for name, aliases in zip(review.partnerships["partnership"], review.partnerships["aliases"]):
+        if name == keep:
+            continue
+        out.append(name)
+        out.extend(a.strip() for a in str(aliases or "").split(";") if a.strip())
+    return out
