@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders.model import WorkbookUnreadable
+
 ROOT = Path(__file__).resolve().parent
 SAMPLE = ROOT / "data" / "sample-review.xlsx"
 TEMPLATE = ROOT / "data" / "template.xlsx"
@@ -52,7 +54,13 @@ def read_bytes(source: Source) -> bytes:
         from store import Store
 
         return Store(store_folder()).read_bytes(source.version)
-    return Path(source.path).read_bytes()
+    try:
+        return Path(source.path).read_bytes()
+    except FileNotFoundError:
+        where = " (named by CSP_WORKBOOK)" if source.kind == "env" else ""
+        raise WorkbookUnreadable(f"The file {source.path}{where} does not exist.") from None
+    except OSError as exc:
+        raise WorkbookUnreadable(f"The file {source.path} cannot be opened ({exc.strerror}).") from None
 
 
 def store_folder() -> Path:
