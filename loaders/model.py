@@ -15,8 +15,12 @@ Frames and their columns (every frame exists, possibly empty):
   one row per Scores-sheet row and criterion column present in the sheet
 - themes: theme, finding, extent (str, lower case, or ""), extent_count (Int64 when extent is a
   count), criterion (str ID or "")
-- national: cycle, criterion, label (canonical label of the default three-level scale), count (int),
-  source (str or "")
+- national: cycle, criterion, label (the workbook's scale label at that position when its scale has
+  three levels, as the published columns are best to worst; else the default scale's label),
+  count (int), source (str or "")
+
+Every frame has exactly these columns with the dtypes in `SCHEMA` ("str" is pandas' string dtype,
+missing = NaN; dates are datetime64[ns], missing = NaT), also when empty (`empty_frame`).
 
 `errors` and `warnings` are lists of `Problem`. A `Review` with errors must not be shown as data.
 """
@@ -27,6 +31,33 @@ from dataclasses import dataclass, field, asdict
 import pandas as pd
 
 NOT_ASSESSED = "Not assessed"
+
+_DATE = "datetime64[ns]"
+SCHEMA: dict[str, dict[str, str]] = {
+    "partnerships": {"partnership": "str", "local_authorities": "str", "health_board": "str",
+                     "peer_group": "str", "aliases": "str", "order": "int64"},
+    "criteria": {"criterion": "str", "name": "str", "question": "str", "group": "str", "order": "int64"},
+    "scale": {"score": "int64", "label": "str", "met": "str", "order": "int64"},
+    "cycles": {"cycle": "str", "start_year": "int64", "end_year": "int64", "due_date": _DATE,
+               "extended_due_date": _DATE, "review_published": _DATE},
+    "submissions": {"partnership": "str", "cycle": "str", "submitted": _DATE, "draft": "bool",
+                    "interim_statement": _DATE, "feedback_issued": _DATE},
+    "scores": {"partnership": "str", "cycle": "str", "criterion": "str", "score": "Int64", "label": "str"},
+    "themes": {"theme": "str", "finding": "str", "extent": "str", "extent_count": "Int64", "criterion": "str"},
+    "national": {"cycle": "str", "criterion": "str", "label": "str", "count": "int64", "source": "str"},
+}
+
+
+def make_frame(name: str, columns: dict | None = None) -> pd.DataFrame:
+    """The frame `name` from {column: list or array}: every column of SCHEMA[name], in order, typed."""
+    columns = columns or {}
+    n = len(next(iter(columns.values()))) if columns else 0
+    return pd.DataFrame({c: pd.array(columns[c] if c in columns else [None] * n, dtype=t)
+                         for c, t in SCHEMA[name].items()})
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    return make_frame(name)
 
 
 @dataclass(frozen=True)

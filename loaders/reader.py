@@ -1,20 +1,31 @@
 """Read and check a review workbook (format 1, see ../shared/workbook-format.md).
 
-`read_workbook(path_or_bytes)` returns a `Review`: tidy frames plus every problem found, in one pass.
-It raises `WorkbookUnreadable` only when the file cannot be read as a workbook at all.
+`read_workbook(path | bytes | binary file)` returns a `Review`: tidy frames plus every problem found,
+in one pass. It raises `WorkbookUnreadable` only when the file cannot be read as a workbook at all.
 
 Forgiving about form (sheet and header case, spacing, a trailing full stop, column order, extra
 sheets and columns, "ID. Name" criterion headers, labels or scores, "Achieved" wording, day-first
 text dates, aliases, "&" for "and"); strict about meaning (duplicates, unknown names, off-scale
 scores, dates that are not dates). Every problem names the sheet, the Excel row and the column.
+
+Safety: `loaders.safety` refuses hostile files before python-calamine opens them. python-calamine
+reads cell values only: it never runs macros, never evaluates formulas (it reads the value Excel
+cached with each formula) and never follows external links, so a formula pointing at another
+workbook yields its cached value and nothing is fetched.
+
+Speed: the score grid is handled as arrays (each distinct cell value is checked once), rows as
+plain lists; the sheets are read with python-calamine (see bench/README.md for the numbers).
 """
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import io
+import itertools
+import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,42 +33,60 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
-from loaders.model import NOT_ASSESSED, Problem, Review, WorkbookUnreadable
-from loaders.safety import MAX_FILE_BYTES, check_bytes
+from loaders.model import NOT_ASSESSED, SCHEMA, Problem, Review, WorkbookUnreadable, make_frame  # noqa: F401
+from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, check_bytes
 
 DEFAULT_SCALE = [(2, "Fully met", "yes"), (1, "Partially met", "partly"), (0, "Not met", "no")]
-# Other words for the default labels (the 2020-2023 report's wording), accepted wherever the
-# workbook's scale has the canonical label.
-LABEL_SYNONYMS = {
-    "fully met": ["achieved", "fully achieved", "met"],
-    "partially met": ["partly achieved", "partially achieved", "partly met"],
-    "not met": ["not achieved"],
-}
+# Words accepted for the three default levels, whichever of them the workbook's Scale uses.
+SYNONYMS = [["fully met", "achieved", "fully achieved", "met"],
+            ["partially met", "partly achieved", "partially achieved", "partly met"],
+            ["not met", "not achieved"]]
 EXTENT_WORDS = ["all", "most", "majority", "some", "few", "none"]
 MET_WORDS = {"yes": "yes", "y": "yes", "true": "yes", "partly": "partly", "partial": "partly",
              "partially": "partly", "no": "no", "n": "no", "false": "no"}
 YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False,
           "0": False, "": False}
 TEXT_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d",
-                     "%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%B-%Y", "%B %Y"]
+                     "%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%B-%Y"]
+CYCLE = re.compile(r"(\d{4})\s*[-–/]\s*(\d{4})")
+
+# sheet: (required, required columns, optional columns)
+SHEETS = {
+    "Partnerships": (True, ["Partnership"], ["Local authorities", "Health board", "Peer group", "Also known as"]),
+    "Criteria": (True, ["ID", "Name"], ["Question", "Group"]),
+    "Scale": (False, ["Score", "Label"], ["Met"]),
+    "Cycles": (True, ["Cycle", "Due date"], ["Extended due date", "Review published"]),
+    "Submissions": (True, ["Partnership", "Cycle"], ["Submitted", "Draft", "Interim statement", "Feedback issued"]),
+    "Scores": (True, ["Partnership", "Cycle"], []),
+    "Themes 2019": (False, ["Theme", "Finding"], ["Extent", "Criterion"]),
+    "National figures": (False, ["Cycle", "Criterion"], ["Source"]),
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # small helpers
 
+_memo = functools.lru_cache(maxsize=1 << 16, typed=True)   # cells repeat: work out each value once
+
+
+@_memo
 def norm(value) -> str:
     """Header / sheet / label key: case, surrounding and repeated spaces, trailing full stop ignored."""
-    text = " ".join(str(value).split()).casefold()
+    text = " ".join(cell_text(value).split()).casefold()
     return text[:-1].rstrip() if text.endswith(".") else text
 
 
+@_memo
 def name_key(value) -> str:
     """Partnership key: case and spacing ignored, "&" the same as "and"."""
     return "".join(str(value).casefold().replace("&", "and").split())
 
 
+@_memo
 def cell_text(value) -> str:
-    """A cell as the text an analyst typed: 3.0 -> "3", None/"" -> ""."""
+    """A cell as the text an analyst typed: 3.0 -> "3", None/"" -> "", spaces collapsed."""
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -76,32 +105,32 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def suggest(value: str, choices: list[str]) -> str:
-    """' did you mean 'X'?' for the closest choice, or ''."""
+def suggest(value: str, choices) -> str:
+    """": did you mean 'X'?" for the closest choice, or ""."""
     keyed = {name_key(c): c for c in choices}
-    close = difflib.get_close_matches(name_key(value), list(keyed), n=1, cutoff=0.6)
+    key = name_key(value)
+    close = difflib.get_close_matches(key, list(keyed), n=1, cutoff=0.6)
     if not close:
-        key = name_key(value)
         close = [k for k in keyed if key and (key in k or k in key)][:1]
     return f": did you mean '{keyed[close[0]]}'?" if close else ""
 
 
-def parse_date(value):
-    """A cell -> pd.Timestamp, None when blank; raises ValueError when it is not a date."""
+@_memo
+def parse_date(value) -> pd.Timestamp | None:
+    """A cell -> Timestamp (midnight), None when blank; ValueError when it is not a date."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return pd.Timestamp(value).normalize()
+        return pd.Timestamp(value.date())
     if isinstance(value, dt.date):
         return pd.Timestamp(value)
-    if isinstance(value, bool):
+    if isinstance(value, (bool, dt.time, dt.timedelta)):
         raise ValueError
     if isinstance(value, (int, float)):
         if 20000 <= value <= 80000:  # an Excel date serial whose cell lost its date format
             return pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(value))
         raise ValueError
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(str(value).split()), flags=re.I)
-    text = text.replace(",", "")
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(str(value).split()), flags=re.I).replace(",", "")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", text):
         text = text[:10]
     for fmt in TEXT_DATE_FORMATS:
@@ -116,51 +145,62 @@ def fmt_date(ts) -> str:
     return f"{ts.day} {ts:%B %Y}"
 
 
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in str(text).split(";") if p.strip()]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 # ---------------------------------------------------------------------------------------------
 # sheets as tables
 
 @dataclass
 class Table:
-    """One sheet: its header row and its non-empty data rows, with Excel row numbers."""
-    name: str                      # the sheet's name as written in the workbook
-    header_row: int                # Excel row number of the header
-    columns: dict[str, int]        # normalised header -> 0-based column index
-    headers: list[str]             # header text as written, by column index
-    rows: list[tuple[int, list]] = field(default_factory=list)   # (Excel row, cells)
+    """One sheet: its header and its non-empty data rows, with Excel row numbers."""
+    name: str                  # the sheet's name as written in the workbook
+    header_row: int            # Excel row number of the header
+    headers: list[str]         # header text by column index
+    columns: dict[str, int]    # normalised header -> first column index
+    numbers: list[int]         # Excel row number of each data row
+    rows: list[list]           # the data rows' cells (all the same length)
 
-    def col(self, key: str) -> int | None:
-        return self.columns.get(key)
+    def col(self, name: str) -> int | None:
+        return self.columns.get(norm(name))
 
-    def label(self, index: int) -> str:
+    def label(self, index: int | None, fallback: str = "") -> str | None:
+        """'E (4. Data)': the column letter and its header, as the analyst sees it."""
+        if index is None:
+            return fallback or None
         header = self.headers[index] if index < len(self.headers) else ""
         return f"{column_letter(index)} ({header})" if header else column_letter(index)
 
-    def values(self, index: int | None) -> list:
-        if index is None:
-            return [""] * len(self.rows)
-        return [cells[index] if index < len(cells) else "" for _, cells in self.rows]
+    def values(self, name: str) -> list:
+        index = self.col(name)
+        return [""] * len(self.rows) if index is None else [cells[index] for cells in self.rows]
+
+    def texts(self, name: str) -> list[str]:
+        return [cell_text(v) for v in self.values(name)]
+
+
+def _blank(cells) -> bool:
+    if cells and cells[0] != "" and (type(cells[0]) is not str or cells[0].strip()):
+        return False                              # the usual case, decided by the first cell
+    return not any(c != "" and (type(c) is not str or c.strip()) for c in cells)
 
 
 def _table(name: str, grid: list[list]) -> Table | None:
-    start = None
-    for i, cells in enumerate(grid):
-        if any(c != "" and c is not None and str(c).strip() != "" for c in cells):
-            start = i
-            break
+    start = next((i for i, cells in enumerate(grid) if not _blank(cells)), None)
     if start is None:
         return None
     headers = [cell_text(c) for c in grid[start]]
     columns: dict[str, int] = {}
     for index, header in enumerate(headers):
-        key = norm(header)
-        if key and key not in columns:
-            columns[key] = index
-    table = Table(name, start + 1, columns, headers)
-    for i in range(start + 1, len(grid)):
-        cells = grid[i]
-        if any(c != "" and c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
-            table.rows.append((i + 1, cells))
-    return table
+        if header:
+            columns.setdefault(norm(header), index)
+    keep = [i for i in range(start + 1, len(grid)) if not _blank(grid[i])]
+    return Table(name, start + 1, headers, columns, [i + 1 for i in keep], [grid[i] for i in keep])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +211,10 @@ class _Checker:
         self.book = book
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.sheet_names = {norm(n): n for n in book.sheet_names}
+        self.sheet_names = {norm(n): n for n in reversed(book.sheet_names)}
+        self.scored: dict[tuple, int] = {}        # (cycle, criterion, label) -> count in Scores
+        self.present: dict[str, dict[str, set]] = {}  # sheet -> cycle -> partnerships with a row
+        self.usable: set[str] = set()             # sheets read without a fatal problem
 
     def error(self, sheet, row, column, message):
         self.errors.append(Problem(sheet, row, column, message))
@@ -179,74 +222,80 @@ class _Checker:
     def warn(self, sheet, row, column, message):
         self.warnings.append(Problem(sheet, row, column, message))
 
-    # -- sheets ----------------------------------------------------------------------------------
-    def table(self, canonical: str, required: bool, columns: list[str]) -> Table | None:
+    def grid(self, actual: str) -> list[list]:
+        sheet = self.book.get_sheet_by_name(actual)
+        end = sheet.end or (0, 0)
+        if (end[0] + 1) * (end[1] + 1) > MAX_SHEET_CELLS:   # never build a huge grid in Python
+            raise WorkbookUnreadable(f"Sheet {actual} reaches row {end[0] + 1:,} and column "
+                                     f"{end[1] + 1:,}, far beyond any review workbook; it was not read.")
+        return sheet.to_python(skip_empty_area=False)
+
+    def table(self, canonical: str) -> Table | None:
+        """The sheet as a Table, or None (after reporting why) when it cannot be used."""
+        required, needed, optional = SHEETS[canonical]
         actual = self.sheet_names.get(norm(canonical))
         if actual is None:
             if required:
-                self.error(canonical, None, None,
-                           f"The workbook has no sheet called '{canonical}'. It is required.")
+                self.error(canonical, None, None, f"The workbook has no sheet called '{canonical}'. It is required.")
             return None
         try:
-            grid = self.book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+            grid = self.grid(actual)
+        except WorkbookUnreadable:
+            raise
         except Exception as exc:  # a damaged sheet: report it, keep checking the others
-            self.error(actual, None, None, f"The sheet could not be read ({exc.__class__.__name__}).")
+            self.error(actual, None, None, f"Sheet {actual} could not be read ({exc.__class__.__name__}); "
+                                           "save the workbook again from Excel.")
             return None
         table = _table(actual, grid)
         if table is None:
             if required:
                 self.error(actual, None, None, f"Sheet {actual} is empty: it needs a header row "
-                                               f"({', '.join(columns)}) and at least one row.")
+                                               f"({', '.join(needed)}) and rows of data.")
             return None
-        seen: dict[str, int] = {}
+        known = {norm(c) for c in needed + optional}
         for index, header in enumerate(table.headers):
-            key = norm(header)
-            if key in seen and key in [norm(c) for c in columns]:
+            first = table.columns.get(norm(header))
+            if header and norm(header) in known and first != index:
                 self.error(actual, table.header_row, table.label(index),
-                           f"Column '{header}' appears twice (also in column {column_letter(seen[key])}).")
-            seen.setdefault(key, index)
-        for column in columns:
-            if norm(column) not in table.columns:
-                self.error(actual, table.header_row, column,
-                           f"Sheet {actual} has no column '{column}' in its header row "
-                           f"(row {table.header_row}). It is required.")
-        return table
+                           f"Column '{header}' appears twice in the header row (also column {column_letter(first)}).")
+        missing = [c for c in needed if table.col(c) is None]
+        for column in missing:
+            self.error(actual, table.header_row, column, f"Sheet {actual} has no column '{column}' in its "
+                                                         f"header row (row {table.header_row}). It is required.")
+        if not missing:
+            self.usable.add(canonical)
+        return None if missing else table
 
-    def texts(self, table: Table, column: str, required: bool) -> list[str]:
-        """The column's cells as text; required cells that are blank are errors."""
-        index = table.col(norm(column))
-        values = [cell_text(v) for v in table.values(index)]
-        if required and index is not None:
-            for (row, _), value in zip(table.rows, values):
-                if not value:
-                    self.error(table.name, row, table.label(index), f"{column} is empty. It is required.")
+    def required_texts(self, t: Table, column: str) -> list[str]:
+        values = t.texts(column)
+        for row, value in zip(t.numbers, values):
+            if not value:
+                self.error(t.name, row, t.label(t.col(column)), f"{column} is empty. It is required.")
         return values
 
-    def dates(self, table: Table, column: str, required: bool = False) -> list:
-        index = table.col(norm(column))
-        out = []
-        for (row, _), value in zip(table.rows, table.values(index)):
+    def dates(self, t: Table, column: str, required: bool = False) -> list:
+        index, out = t.col(column), []
+        for row, value in zip(t.numbers, t.values(column)):
             try:
                 ts = parse_date(value)
             except ValueError:
-                self.error(table.name, row, table.label(index),
-                           f"'{cell_text(value)}' is not a date. Use a date cell, or text such as "
-                           "31/03/2021 (day first) or 2021-03-31.")
-                ts = None
-            if ts is None and required and index is not None and cell_text(value) == "":
-                self.error(table.name, row, table.label(index), f"{column} is empty. It is required.")
-            out.append(ts if ts is not None else pd.NaT)
+                self.error(t.name, row, t.label(index), f"{column} '{cell_text(value)}' is not a date. Use a date "
+                                                        "cell, or text such as 31/03/2021 (day first) or 2021-03-31.")
+                ts = pd.NaT
+            if ts is None:
+                if required:
+                    self.error(t.name, row, t.label(index), f"{column} is empty. It is required.")
+                ts = pd.NaT
+            out.append(ts)
         return out
 
-    def unique(self, table: Table, column: str, keys: list[str], what: str):
-        index = table.col(norm(column))
-        first: dict[str, int] = {}
-        for (row, _), key, in zip(table.rows, keys):
-            if not key:
+    def unique(self, t: Table, column: str, numbers: list[int], keys: list, shown: list[str], what: str) -> None:
+        first: dict = {}
+        for row, key, text in zip(numbers, keys, shown):
+            if key in ("", None):
                 continue
             if key in first:
-                self.error(table.name, row, table.label(index) if index is not None else column,
-                           f"{what} '{key}' appears twice (first in row {first[key]}).")
+                self.error(t.name, row, t.label(t.col(column)), f"{what} '{text}' appears twice (first in row {first[key]}).")
             else:
                 first[key] = row
 
@@ -256,17 +305,18 @@ def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = MAX
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
-            size = path.stat().st_size
+            if path.stat().st_size > max_bytes:
+                raise WorkbookUnreadable(f"The file is {path.stat().st_size / 1024 / 1024:.1f} MB, over the "
+                                         f"limit of {max_bytes / 1024 / 1024:.0f} MB.")
+            data = path.read_bytes()
         except OSError as exc:
-            raise WorkbookUnreadable(f"The file {path} cannot be opened ({exc.strerror}).") from None
-        if size > max_bytes:
-            raise WorkbookUnreadable(f"The file is {size / 1024 / 1024:.1f} MB, over the limit of "
-                                     f"{max_bytes / 1024 / 1024:.0f} MB.")
-        data = path.read_bytes()
+            raise WorkbookUnreadable(f"The file {path} cannot be opened ({exc.strerror or exc}).") from None
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
-        data = source.read()
+        data = source.read(max_bytes + 1)
+        if not isinstance(data, bytes):
+            raise WorkbookUnreadable("The upload could not be read as a file.")
     check_bytes(data, max_bytes=max_bytes)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -287,430 +337,412 @@ def _check(ck: _Checker) -> Review:
     criteria = _criteria(ck)
     scale, label_of = _scale(ck)
     cycles = _cycles(ck)
-    cycle_keys = {c: c for c in cycles["cycle"]}
-    submissions = _submissions(ck, resolve, cycle_keys, cycles)
-    scores = _scores(ck, resolve, cycle_keys, criteria, scale, label_of)
+    submissions = _submissions(ck, resolve, cycles)
+    scores = _scores(ck, resolve, cycles, criteria, scale, label_of)
     themes = _themes(ck, criteria)
-    national = _national(ck, cycle_keys, criteria, scale, scores)
-    _coverage_warnings(ck, partnerships, submissions, scores)
-    about = _about(ck)
+    national = _national(ck, cycles, criteria, scale)
+    _coverage(ck, partnerships)
     return Review(partnerships, criteria, scale, cycles, submissions, scores, themes, national,
-                  ck.errors, ck.warnings, about)
+                  ck.errors, ck.warnings, _about(ck))
 
 
 # -- Partnerships ----------------------------------------------------------------------------
 
 def _partnerships(ck: _Checker):
-    cols = ["partnership", "local_authorities", "health_board", "peer_group", "aliases", "order"]
-    t = ck.table("Partnerships", True, ["Partnership"])
+    t = ck.table("Partnerships")
     lookup: dict[str, str] = {}
-    if t is None or t.col("partnership") is None:
-        return pd.DataFrame(columns=cols), _resolver(lookup)
-    names = ck.texts(t, "Partnership", True)
-    ck.unique(t, "Partnership", [name_key(n) if n else "" for n in names], "Partnership")
-    aliases = [_split(v) for v in ck.texts(t, "Also known as", False)]
-    alias_col = t.label(t.col("also known as")) if t.col("also known as") is not None else "Also known as"
+    if t is None:
+        return make_frame("partnerships"), _resolver(lookup)
+    names = ck.required_texts(t, "Partnership")
+    ck.unique(t, "Partnership", t.numbers, [name_key(n) for n in names], names, "Partnership")
+    aliases = [_split(v) for v in t.texts("Also known as")]
     for name in names:
         if name:
             lookup.setdefault(name_key(name), name)
-    for (row, _), name, alias_list in zip(t.rows, names, aliases):
+    for row, name, alias_list in zip(t.numbers, names, aliases):
         for alias in alias_list:
             key = name_key(alias)
-            if key in lookup and lookup[key] != name:
-                ck.error(t.name, row, alias_col,
-                         f"Also known as '{alias}' is already the name or alias of '{lookup[key]}'.")
+            if lookup.get(key, name) != name:
+                ck.error(t.name, row, t.label(t.col("Also known as")),
+                         f"Also known as '{alias}' is already the name or another name of '{lookup[key]}'.")
             elif name:
                 lookup[key] = name
-    frame = pd.DataFrame({
-        "partnership": names,
-        "local_authorities": ["; ".join(_split(v)) for v in ck.texts(t, "Local authorities", False)],
-        "health_board": ck.texts(t, "Health board", False),
-        "peer_group": ck.texts(t, "Peer group", False),
-        "aliases": ["; ".join(a) for a in aliases],
-    })
-    frame = frame[frame["partnership"] != ""].drop_duplicates("partnership").reset_index(drop=True)
-    frame["order"] = range(len(frame))
-    return frame[cols], _resolver(lookup)
+    keep = [i for i, n in enumerate(names) if n and lookup.get(name_key(n)) == n and names.index(n) == i]
+    authorities, boards, groups = t.texts("Local authorities"), t.texts("Health board"), t.texts("Peer group")
+    frame = make_frame("partnerships", {
+        "partnership": [names[i] for i in keep],
+        "local_authorities": ["; ".join(_split(authorities[i])) for i in keep],
+        "health_board": [boards[i] for i in keep], "peer_group": [groups[i] for i in keep],
+        "aliases": ["; ".join(aliases[i]) for i in keep], "order": list(range(len(keep)))})
+    return frame, _resolver(lookup)
 
 
 def _resolver(lookup: dict[str, str]):
     choices = sorted(set(lookup.values()))
+    find = functools.cache(lambda value: lookup.get(name_key(value)))
 
-    def resolve(ck: _Checker, sheet: str, row: int, column: str, value: str) -> str | None:
-        name = lookup.get(name_key(value))
-        if name is None:
-            ck.error(sheet, row, column,
-                     f"'{value}' is not a partnership in sheet Partnerships{suggest(value, choices)}"
-                     if choices else f"'{value}' is not a partnership in sheet Partnerships.")
+    def resolve(ck: _Checker, t: Table, row: int, value: str) -> str | None:
+        name = find(value)
+        if name is None and "Partnerships" in ck.usable:
+            ck.error(t.name, row, t.label(t.col("Partnership")),
+                     f"'{value}' is not a partnership in sheet Partnerships{suggest(value, choices) or '.'}")
         return name
     return resolve
-
-
-def _split(text: str) -> list[str]:
-    return [p.strip() for p in str(text).split(";") if p.strip()]
 
 
 # -- Criteria --------------------------------------------------------------------------------
 
 def _criteria(ck: _Checker) -> pd.DataFrame:
-    cols = ["criterion", "name", "question", "group", "order"]
-    t = ck.table("Criteria", True, ["ID", "Name"])
-    if t is None or t.col("id") is None:
-        return pd.DataFrame(columns=cols)
-    ids = ck.texts(t, "ID", True)
-    names = ck.texts(t, "Name", True)
-    ck.unique(t, "ID", [norm(i) for i in ids], "Criterion ID")
-    frame = pd.DataFrame({"criterion": ids, "name": names,
-                          "question": ck.texts(t, "Question", False), "group": ck.texts(t, "Group", False)})
-    frame["key"] = frame["criterion"].map(norm)
-    frame = frame[frame["criterion"] != ""].drop_duplicates("key").drop(columns="key").reset_index(drop=True)
-    frame["order"] = range(len(frame))
-    return frame[cols]
+    t = ck.table("Criteria")
+    if t is None:
+        return make_frame("criteria")
+    ids = [i[:-1].rstrip() if i.endswith(".") else i for i in ck.required_texts(t, "ID")]
+    names = ck.required_texts(t, "Name")
+    keys = [norm(i) for i in ids]
+    ck.unique(t, "ID", t.numbers, keys, ids, "Criterion ID")
+    keep = [i for i, k in enumerate(keys) if k and keys.index(k) == i]
+    questions, groups = t.texts("Question"), t.texts("Group")
+    return make_frame("criteria", {"criterion": [ids[i] for i in keep], "name": [names[i] for i in keep],
+                                   "question": [questions[i] for i in keep], "group": [groups[i] for i in keep],
+                                   "order": list(range(len(keep)))})
+
+
+def _criterion_matcher(criteria: pd.DataFrame):
+    """header or cell text -> criterion ID: '3', '3.', '3. Joint...', 'Criterion 3', or the name."""
+    by_id = {norm(c): c for c in criteria["criterion"]}
+    by_name = {norm(n): c for c, n in zip(criteria["criterion"], criteria["name"])}
+    longest_first = sorted(by_id, key=len, reverse=True)
+
+    @functools.cache
+    def match(text) -> str | None:
+        key = norm(text)
+        if not key:
+            return None
+        if key in by_id or key in by_name:
+            return by_id.get(key) or by_name[key]
+        key = re.sub(r"^criterion\s*", "", key)
+        for k in longest_first:
+            if key.startswith(k) and (len(key) == len(k) or key[len(k)] in " .:)-–"):
+                return by_id[k]
+        return None
+    return match
 
 
 # -- Scale -----------------------------------------------------------------------------------
 
 def _scale(ck: _Checker):
-    t = ck.table("Scale", False, ["Score", "Label"])
+    t = ck.table("Scale")
     rows = []
-    if t is not None and t.col("score") is not None and t.col("label") is not None:
-        met_index = t.col("met")
-        for (row, cells), score, label, met in zip(t.rows, t.values(t.col("score")), ck.texts(t, "Label", True),
-                                                   t.values(met_index)):
+    if t is not None:
+        labels = ck.required_texts(t, "Label")
+        for row, score, label, met in zip(t.numbers, t.texts("Score"), labels, t.texts("Met")):
             try:
-                value = float(cell_text(score))
+                value = float(score)
                 if not value.is_integer():
                     raise ValueError
             except ValueError:
-                ck.error(t.name, row, t.label(t.col("score")),
-                         f"Score '{cell_text(score)}' is not a whole number.")
+                ck.error(t.name, row, t.label(t.col("Score")), f"Score '{score}' must be a whole number such as 2."
+                         if score else "Score is empty. It is required.")
                 continue
-            met_text = cell_text(met).casefold()
-            if met_text and met_text not in MET_WORDS:
-                ck.error(t.name, row, t.label(met_index), f"Met '{cell_text(met)}' must be yes, partly or no.")
-            rows.append((int(value), label, MET_WORDS.get(met_text, ""), row))
-        ck.unique(t, "Score", [str(r[0]) for r in rows], "Score")
-        ck.unique(t, "Label", [norm(r[1]) for r in rows], "Label")
+            if met and met.casefold() not in MET_WORDS:
+                ck.error(t.name, row, t.label(t.col("Met")), f"Met '{met}' must be yes, partly or no.")
+            if label:
+                rows.append((int(value), label, MET_WORDS.get(met.casefold(), ""), row))
+        numbers = [r[3] for r in rows]
+        ck.unique(t, "Score", numbers, [r[0] for r in rows], [str(r[0]) for r in rows], "Score")
+        ck.unique(t, "Label", numbers, [norm(r[1]) for r in rows], [r[1] for r in rows], "Label")
         if not rows and not any(p.sheet == t.name for p in ck.errors):
             ck.error(t.name, None, None, "Sheet Scale has no levels. Fill it in or delete the sheet.")
     if not rows:
-        rows = [(s, l, m, None) for s, l, m in DEFAULT_SCALE]
-    rows.sort(key=lambda r: -r[0])
+        rows = [(s, label, m, None) for s, label, m in DEFAULT_SCALE]
+    rows = sorted({r[0]: r for r in reversed(rows)}.values(), key=lambda r: -r[0])
     n = len(rows)
-    scale = pd.DataFrame({
-        "score": [r[0] for r in rows],
-        "label": [r[1] for r in rows],
+    scale = make_frame("scale", {
+        "score": [r[0] for r in rows], "label": [r[1] for r in rows],
         "met": [r[2] or ("yes" if i == 0 else "no" if i == n - 1 else "partly") for i, r in enumerate(rows)],
-        "order": range(n),
+        "order": list(range(n)),
     })
     label_of: dict[str, str] = {}
     for score, label in zip(scale["score"], scale["label"]):
-        label_of[norm(label)] = label
-        label_of[str(score)] = label
-        for synonym in LABEL_SYNONYMS.get(norm(label), []):
-            label_of.setdefault(synonym, label)
+        label_of.setdefault(norm(label), label)
+        label_of.setdefault(str(score), label)
+    for score, label in zip(scale["score"], scale["label"]):
+        for words in SYNONYMS:
+            if norm(label) in words:
+                for word in words:
+                    label_of.setdefault(word, label)
     return scale, label_of
 
 
 # -- Cycles ----------------------------------------------------------------------------------
 
 def _cycles(ck: _Checker) -> pd.DataFrame:
-    cols = ["cycle", "start_year", "end_year", "due_date", "extended_due_date", "review_published"]
-    t = ck.table("Cycles", True, ["Cycle", "Due date"])
-    if t is None or t.col("cycle") is None:
-        return pd.DataFrame(columns=cols)
-    index = t.col("cycle")
-    cycles, starts, ends = [], [], []
-    for (row, _), text in zip(t.rows, ck.texts(t, "Cycle", True)):
-        match = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})", text)
+    t = ck.table("Cycles")
+    if t is None:
+        return make_frame("cycles")
+    cycles = []
+    for row, text in zip(t.numbers, ck.required_texts(t, "Cycle")):
+        match = CYCLE.fullmatch(text)
         if text and (not match or int(match[2]) <= int(match[1])):
-            ck.error(t.name, row, t.label(index), f"Cycle '{text}' must be written as two years, "
-                                                 "e.g. 2020-2023.")
+            ck.error(t.name, row, t.label(t.col("Cycle")), f"Cycle '{text}' must be written as two years, e.g. 2020-2023.")
+            match = None
         cycles.append(f"{match[1]}-{match[2]}" if match else "")
-        starts.append(int(match[1]) if match else 0)
-        ends.append(int(match[2]) if match else 0)
-    ck.unique(t, "Cycle", cycles, "Cycle")
-    frame = pd.DataFrame({
-        "cycle": cycles, "start_year": starts, "end_year": ends,
-        "due_date": pd.to_datetime(pd.Series(ck.dates(t, "Due date", required=True), dtype="object")),
-        "extended_due_date": pd.to_datetime(pd.Series(ck.dates(t, "Extended due date"), dtype="object")),
-        "review_published": pd.to_datetime(pd.Series(ck.dates(t, "Review published"), dtype="object")),
-    })
-    frame = frame[frame["cycle"] != ""].drop_duplicates("cycle")
-    return frame.sort_values("start_year").reset_index(drop=True)[cols]
+    ck.unique(t, "Cycle", t.numbers, cycles, cycles, "Cycle")
+    due, extended, published = ck.dates(t, "Due date", True), ck.dates(t, "Extended due date"), ck.dates(t, "Review published")
+    keep = sorted((i for i, c in enumerate(cycles) if c and cycles.index(c) == i), key=lambda i: cycles[i])
+    return make_frame("cycles", {
+        "cycle": [cycles[i] for i in keep], "start_year": [int(cycles[i][:4]) for i in keep],
+        "end_year": [int(cycles[i][5:]) for i in keep], "due_date": [due[i] for i in keep],
+        "extended_due_date": [extended[i] for i in keep], "review_published": [published[i] for i in keep]})
 
 
-def _keys(ck: _Checker, t: Table, resolve, cycle_keys: dict[str, str]):
-    """Resolve the Partnership and Cycle of every row; (partnership, cycle) or None per row."""
-    p_index, c_index = t.col("partnership"), t.col("cycle")
-    out = []
-    for (row, _), p_text, c_text in zip(t.rows, ck.texts(t, "Partnership", True), ck.texts(t, "Cycle", True)):
-        p = resolve(ck, t.name, row, t.label(p_index), p_text) if p_text else None
-        c = None
-        if c_text:
-            match = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})", c_text)
-            c = cycle_keys.get(f"{match[1]}-{match[2]}") if match else None
-            if c is None:
-                known = ", ".join(cycle_keys) or "none"
-                ck.error(t.name, row, t.label(c_index),
-                         f"Cycle '{c_text}' is not in sheet Cycles (cycles there: {known}).")
-        out.append((p, c) if p and c else None)
-    first: dict[tuple, int] = {}
-    for (row, _), key in zip(t.rows, out):
-        if key is None:
-            continue
+@_memo
+def _cycle_of(text: str, known: tuple) -> str | None:
+    match = CYCLE.fullmatch(text)
+    cycle = f"{match[1]}-{match[2]}" if match else None
+    return cycle if cycle in known else None
+
+
+def _keys(ck: _Checker, t: Table, resolve, cycles: pd.DataFrame) -> list:
+    """(partnership, cycle) per row; None for rows with an unknown or blank one, or a repeat."""
+    known = tuple(cycles["cycle"])
+    out, first = [], {}
+    for row, p_text, c_text in zip(t.numbers, ck.required_texts(t, "Partnership"), ck.required_texts(t, "Cycle")):
+        p = resolve(ck, t, row, p_text) if p_text else None
+        c = _cycle_of(c_text, known) if c_text else None
+        if c_text and c is None and "Cycles" in ck.usable:
+            ck.error(t.name, row, t.label(t.col("Cycle")),
+                     f"Cycle '{c_text}' is not in sheet Cycles (cycles there: {', '.join(known) or 'none'}).")
+        key = (p, c) if p and c else None
         if key in first:
-            ck.error(t.name, row, t.label(p_index),
-                     f"{key[0]} appears twice for cycle {key[1]} (first in row {first[key]}).")
-        else:
+            ck.error(t.name, row, t.label(t.col("Partnership")),
+                     f"{p} appears twice for cycle {c} (first in row {first[key]}).")
+            key = None
+        elif key:
             first[key] = row
-    return out, first
+        out.append(key)
+    return out
 
 
 # -- Submissions -----------------------------------------------------------------------------
 
-def _submissions(ck: _Checker, resolve, cycle_keys, cycles: pd.DataFrame) -> pd.DataFrame:
-    cols = ["partnership", "cycle", "submitted", "draft", "interim_statement", "feedback_issued"]
-    t = ck.table("Submissions", True, ["Partnership", "Cycle"])
-    if t is None or t.col("partnership") is None or t.col("cycle") is None:
-        return pd.DataFrame(columns=cols)
-    keys, first = _keys(ck, t, resolve, cycle_keys)
-    submitted = ck.dates(t, "Submitted")
-    interim = ck.dates(t, "Interim statement")
-    feedback = ck.dates(t, "Feedback issued")
-    draft_index = t.col("draft")
+def _submissions(ck: _Checker, resolve, cycles: pd.DataFrame) -> pd.DataFrame:
+    t = ck.table("Submissions")
+    if t is None:
+        return make_frame("submissions")
+    keys = _keys(ck, t, resolve, cycles)
+    submitted, interim, feedback = ck.dates(t, "Submitted"), ck.dates(t, "Interim statement"), ck.dates(t, "Feedback issued")
     drafts = []
-    for (row, _), value in zip(t.rows, t.values(draft_index)):
-        text = cell_text(value).casefold() if not isinstance(value, bool) else str(value).casefold()
+    for row, value in zip(t.numbers, t.values("Draft")):
+        text = str(value).casefold() if isinstance(value, bool) else cell_text(value).casefold()
         if text not in YES_NO:
-            ck.error(t.name, row, t.label(draft_index), f"Draft '{cell_text(value)}' must be yes or no.")
+            ck.error(t.name, row, t.label(t.col("Draft")), f"Draft '{cell_text(value)}' must be yes or no.")
         drafts.append(YES_NO.get(text, False))
-    by_cycle = cycles.set_index("cycle")
-    rows = []
-    for (row, _), key, sub, draft, inter, feed in zip(t.rows, keys, submitted, drafts, interim, feedback):
-        if key is None or first.get(key) != row:
+    keep = [i for i, k in enumerate(keys) if k]
+    frame = make_frame("submissions", {
+        "partnership": [keys[i][0] for i in keep], "cycle": [keys[i][1] for i in keep],
+        "submitted": [submitted[i] for i in keep], "draft": [drafts[i] for i in keep],
+        "interim_statement": [interim[i] for i in keep], "feedback_issued": [feedback[i] for i in keep]})
+    _present(ck, t.name, [keys[i] for i in keep])
+    # dates far from the cycle: probably typed month first, or the wrong year
+    limits = {c: (pd.Timestamp(start, 1, 1), ext if pd.notna(ext) else due) for c, start, due, ext in
+              zip(cycles["cycle"], cycles["start_year"], cycles["due_date"], cycles["extended_due_date"])}
+    limits = {c: (start, deadline, deadline + pd.DateOffset(years=1)) for c, (start, deadline) in limits.items()}
+    for i in keep:
+        sub, (start, deadline, latest) = submitted[i], limits[keys[i][1]]
+        if pd.isna(sub):
             continue
-        if not pd.isna(sub) and key[1] in by_cycle.index:
-            info = by_cycle.loc[key[1]]
-            deadline = info["extended_due_date"] if not pd.isna(info["extended_due_date"]) else info["due_date"]
-            col = t.label(t.col("submitted"))
-            if sub < pd.Timestamp(int(info["start_year"]), 1, 1):
-                ck.warn(t.name, row, col, f"Submitted {fmt_date(sub)} is before cycle {key[1]} starts. "
-                                          "Check the date (day first: 03/04/2021 is 3 April).")
-            elif not pd.isna(deadline) and sub > deadline + pd.DateOffset(years=1):
-                ck.warn(t.name, row, col, f"Submitted {fmt_date(sub)} is more than a year after the "
-                                          f"deadline of {fmt_date(deadline)}. Check the date.")
-        rows.append((key[0], key[1], sub, draft, inter, feed))
-    frame = pd.DataFrame(rows, columns=cols)
-    for c in ("submitted", "interim_statement", "feedback_issued"):
-        frame[c] = pd.to_datetime(frame[c])
-    frame["draft"] = frame["draft"].astype(bool)
+        if sub < start:
+            ck.warn(t.name, t.numbers[i], t.label(t.col("Submitted")),
+                    f"Submitted {fmt_date(sub)} is before cycle {keys[i][1]} starts. Check the date "
+                    "(day first: 03/04/2021 is 3 April).")
+        elif sub > latest:
+            ck.warn(t.name, t.numbers[i], t.label(t.col("Submitted")),
+                    f"Submitted {fmt_date(sub)} is more than a year after the deadline of {fmt_date(deadline)}. "
+                    "Check the date.")
     return frame
+
+
+def _present(ck: _Checker, sheet: str, keys: list) -> None:
+    ck.present[sheet] = {}
+    for p, c in keys:
+        ck.present[sheet].setdefault(c, set()).add(p)
 
 
 # -- Scores ----------------------------------------------------------------------------------
 
-def _criterion_for_header(header: str, criteria: pd.DataFrame) -> str | None:
-    key = norm(header)
-    if not key:
-        return None
-    by_id = {norm(c): c for c in criteria["criterion"]}
-    if key in by_id:
-        return by_id[key]
-    match = re.match(r"^(?:criterion\s*)?([0-9]+[a-z]?)(?:[\s.:)\-–]+(.*))?$", key)
-    if match and match[1] in by_id:
-        return by_id[match[1]]
-    by_name = {norm(n): c for c, n in zip(criteria["criterion"], criteria["name"])}
-    return by_name.get(key)
-
-
-def _scores(ck: _Checker, resolve, cycle_keys, criteria, scale, label_of) -> pd.DataFrame:
-    cols = ["partnership", "cycle", "criterion", "score", "label"]
-    empty = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "score" else "object") for c in cols})
-    t = ck.table("Scores", True, ["Partnership", "Cycle"])
-    if t is None or t.col("partnership") is None or t.col("cycle") is None:
-        return empty
-    # which column holds which criterion
-    crit_cols: list[tuple[str, int]] = []
-    seen: dict[str, int] = {}
+def _scores(ck: _Checker, resolve, cycles, criteria, scale, label_of) -> pd.DataFrame:
+    t = ck.table("Scores")
+    if t is None:
+        return make_frame("scores")
+    match = _criterion_matcher(criteria)
+    crit_cols: dict[str, int] = {}
     for index, header in enumerate(t.headers):
-        if index in (t.col("partnership"), t.col("cycle")):
+        if index in (t.col("Partnership"), t.col("Cycle")) or not header:
             continue
-        crit = _criterion_for_header(header, criteria)
+        crit = match(header)
         if crit is None:
-            if header and re.match(r"^\s*\d", header):
+            if re.match(r"\d", header) and "Criteria" in ck.usable:
                 ck.warn(t.name, t.header_row, t.label(index),
                         f"Column '{header}' does not match any criterion ID in sheet Criteria; it was ignored.")
-            continue
-        if crit in seen:
+        elif crit in crit_cols:
             ck.error(t.name, t.header_row, t.label(index),
-                     f"Criterion {crit} has two columns (also column {column_letter(seen[crit])}).")
-            continue
-        seen[crit] = index
-        crit_cols.append((crit, index))
-    order = {c: i for i, c in enumerate(criteria["criterion"])}
-    crit_cols.sort(key=lambda x: order[x[0]])
-    names = dict(zip(criteria["criterion"], criteria["name"]))
-    for crit in criteria["criterion"]:
-        if crit not in seen:
+                     f"Criterion {crit} has two columns (also column {column_letter(crit_cols[crit])}).")
+        else:
+            crit_cols[crit] = index
+    for crit, name in zip(criteria["criterion"], criteria["name"]):
+        if crit not in crit_cols:
             ck.warn(t.name, t.header_row, None,
-                    f"Criterion {crit} ({names[crit]}) has no column in sheet Scores: it is shown as not assessed.")
-    keys, first = _keys(ck, t, resolve, cycle_keys)
-    keep = [i for i, ((row, _), key) in enumerate(zip(t.rows, keys)) if key is not None and first.get(key) == row]
-    if not crit_cols or not t.rows:
-        return empty
-    # the grid of score cells, checked value by value only once per distinct value
-    width = max(index for _, index in crit_cols) + 1
-    grid = np.empty((len(t.rows), len(crit_cols)), dtype=object)
-    col_idx = [index for _, index in crit_cols]
-    for r, (_, cells) in enumerate(t.rows):
-        if len(cells) < width:
-            cells = list(cells) + [""] * (width - len(cells))
-        grid[r] = [cells[i] for i in col_idx]
-    flat = grid.ravel()
-    codes, uniques = pd.factorize(pd.Series(flat, dtype=object), use_na_sentinel=False)
-    score_by_label = dict(zip(scale["label"], scale["score"]))
-    unique_label, bad = [], set()
+                    f"Criterion {crit} ({name}) has no column in sheet Scores: it is shown as not assessed.")
+    keys = _keys(ck, t, resolve, cycles)
+    crits = [c for c in criteria["criterion"] if c in crit_cols]
+    if not crits or not t.rows:
+        return make_frame("scores")
+    # every score cell at once: factorize, then check each distinct value once
+    idx = [crit_cols[c] for c in crits]
+    n_cols = len(idx)
+    pick = operator.itemgetter(*idx) if n_cols > 1 else (lambda cells: (cells[idx[0]],))
+    flat = np.fromiter(itertools.chain.from_iterable(map(pick, t.rows)), object, len(t.rows) * n_cols)
+    codes, uniques = pd.factorize(flat, use_na_sentinel=False)
+    labels = list(scale["label"])
+    code_label = np.full(len(uniques) + 1, -1)      # -> position in `labels`, -1 = blank
+    bad = []
     for u, value in enumerate(uniques):
         text = cell_text(value)
-        if text == "":
-            unique_label.append(None)
-            continue
-        label = label_of.get(norm(text))
-        if label is None:
-            bad.add(u)
-        unique_label.append(label)
+        if text:
+            label = label_of.get(norm(text))
+            if label is None:
+                bad.append(u)
+            else:
+                code_label[u] = labels.index(label)
     if bad:
-        choices = ", ".join(scale["label"]) + " (or " + ", ".join(str(s) for s in scale["score"]) + ")"
-        bad_cells = np.isin(codes, list(bad)).reshape(grid.shape).nonzero()
-        for r, c in zip(*bad_cells):
-            row = t.rows[r][0]
-            text = cell_text(grid[r, c])
-            hint = suggest(text, list(scale["label"]))
-            ck.error(t.name, row, t.label(col_idx[c]),
-                     f"'{text}' is not on the scale{hint or '.'} Use one of {choices}, or leave it blank "
-                     "if not assessed.")
-    labels = np.array(unique_label, dtype=object)[codes].reshape(grid.shape)[keep]
-    n_rows, n_cols = labels.shape
-    flat_labels = labels.ravel()
-    frame = pd.DataFrame({
-        "partnership": np.repeat(np.array([keys[i][0] for i in keep], dtype=object), n_cols),
-        "cycle": np.repeat(np.array([keys[i][1] for i in keep], dtype=object), n_cols),
-        "criterion": np.tile(np.array([c for c, _ in crit_cols], dtype=object), n_rows),
-        "score": pd.Series(flat_labels, dtype=object).map(score_by_label).astype("Int64").array,
-        "label": pd.Series(flat_labels, dtype=object).where(pd.notna(flat_labels), None).array,
+        choices = ", ".join(labels) + " (or " + ", ".join(str(s) for s in scale["score"]) + ")"
+        for cell in np.flatnonzero(np.isin(codes, bad)):
+            r, c = divmod(int(cell), n_cols)
+            text = cell_text(flat[cell])
+            ck.error(t.name, t.numbers[r], t.label(idx[c]),
+                     f"'{text}' is not on the scale{suggest(text, labels) or '.'} Use one of {choices}, "
+                     "or leave it blank if not assessed.")
+    rows = np.array([i for i, k in enumerate(keys) if k], dtype=np.intp)
+    level = code_label[codes].reshape(len(t.rows), n_cols)[rows].ravel()
+    assessed = level >= 0
+    partnership_names = [keys[i][0] for i in rows]
+    cycle_names = [keys[i][1] for i in rows]
+    _present(ck, t.name, [keys[i] for i in rows])
+    # counts per cycle, criterion and level, for the check against National figures
+    cycle_codes, cycle_index = pd.factorize(np.array(cycle_names, dtype=object))
+    cell = (np.repeat(cycle_codes, n_cols) * n_cols + np.tile(np.arange(n_cols), len(rows))) * len(labels) + level
+    counts = np.bincount(cell[assessed], minlength=len(cycle_index) * n_cols * len(labels))
+    ck.scored = dict(zip(itertools.product(cycle_index, crits, labels), counts.tolist()))
+    return make_frame("scores", {
+        "partnership": pd.Index(partnership_names, dtype="str").repeat(n_cols),
+        "cycle": pd.Index(cycle_names, dtype="str").repeat(n_cols),
+        "criterion": pd.Index(crits, dtype="str")[np.tile(np.arange(n_cols), len(rows))],
+        "score": pd.arrays.IntegerArray(scale["score"].to_numpy()[np.where(assessed, level, 0)], ~assessed),
+        "label": pd.Index(labels + [None], dtype="str")[level],
     })
-    return frame[cols]
 
 
 # -- Themes 2019 -----------------------------------------------------------------------------
 
 def _themes(ck: _Checker, criteria: pd.DataFrame) -> pd.DataFrame:
-    cols = ["theme", "finding", "extent", "extent_count", "criterion"]
-    t = ck.table("Themes 2019", False, ["Theme", "Finding"])
-    if t is None or t.col("theme") is None or t.col("finding") is None:
-        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "extent_count" else "object") for c in cols})
-    themes = ck.texts(t, "Theme", True)
-    findings = ck.texts(t, "Finding", True)
+    t = ck.table("Themes 2019")
+    if t is None:
+        return make_frame("themes")
+    themes, findings = ck.required_texts(t, "Theme"), ck.required_texts(t, "Finding")
+    match, ids = _criterion_matcher(criteria), list(criteria["criterion"])
     extents, counts, crits = [], [], []
-    e_index, c_index = t.col("extent"), t.col("criterion")
-    ids = list(criteria["criterion"])
-    for (row, _), extent, crit in zip(t.rows, ck.texts(t, "Extent", False), ck.texts(t, "Criterion", False)):
-        word = extent.casefold()
-        count = None
+    for row, extent, crit in zip(t.numbers, t.texts("Extent"), t.texts("Criterion")):
+        word, count = extent.casefold(), None
         if word and word not in EXTENT_WORDS:
             stripped = re.sub(r"^(only|just)\s+", "", word)
             if stripped.isdigit():
                 count = int(stripped)
             else:
-                ck.error(t.name, row, t.label(e_index),
+                ck.error(t.name, row, t.label(t.col("Extent")),
                          f"Extent '{extent}' must be one of {', '.join(EXTENT_WORDS)} or a number such as 3.")
+        found = match(crit) if crit else ""
+        if found is None and "Criteria" in ck.usable:
+            ck.error(t.name, row, t.label(t.col("Criterion")),
+                     f"Criterion '{crit}' is not an ID in sheet Criteria{suggest(crit, ids) or '.'}")
         extents.append(word)
         counts.append(count)
-        found = _criterion_for_header(crit, criteria) if crit else ""
-        if crit and found is None:
-            ck.error(t.name, row, t.label(c_index),
-                     f"Criterion '{crit}' is not an ID in sheet Criteria{suggest(crit, ids) or '.'}")
         crits.append(found or "")
-    frame = pd.DataFrame({"theme": themes, "finding": findings, "extent": extents,
-                          "extent_count": pd.array(counts, dtype="Int64"), "criterion": crits})
-    return frame[frame["theme"] != ""].reset_index(drop=True)[cols]
+    keep = [i for i, theme in enumerate(themes) if theme]
+    return make_frame("themes", {"theme": [themes[i] for i in keep], "finding": [findings[i] for i in keep],
+                                 "extent": [extents[i] for i in keep], "extent_count": [counts[i] for i in keep],
+                                 "criterion": [crits[i] for i in keep]})
 
 
 # -- National figures ------------------------------------------------------------------------
 
-NATIONAL_COLUMNS = ["Fully met", "Partially met", "Not met"]
-
-
-def _national(ck: _Checker, cycle_keys, criteria, scale, scores) -> pd.DataFrame:
-    cols = ["cycle", "criterion", "label", "count", "source"]
-    t = ck.table("National figures", False, ["Cycle", "Criterion"] + NATIONAL_COLUMNS)
-    if t is None or any(t.col(norm(c)) is None for c in ["Cycle", "Criterion"] + NATIONAL_COLUMNS):
-        return pd.DataFrame(columns=cols)
-    # published columns map onto the workbook's scale by position when it has three levels
-    labels = list(scale["label"]) if len(scale) == 3 else NATIONAL_COLUMNS
-    ids = list(criteria["criterion"])
-    rows, seen = [], {}
-    for i, ((row, _), cyc, crit, source) in enumerate(zip(t.rows, ck.texts(t, "Cycle", True),
-                                                          ck.texts(t, "Criterion", True),
-                                                          ck.texts(t, "Source", False))):
-        match = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})", cyc)
-        cycle = cycle_keys.get(f"{match[1]}-{match[2]}") if match else None
-        if cyc and cycle is None:
-            ck.error(t.name, row, t.label(t.col("cycle")), f"Cycle '{cyc}' is not in sheet Cycles.")
-        found = _criterion_for_header(crit, criteria) if crit else None
-        if crit and found is None:
-            ck.error(t.name, row, t.label(t.col("criterion")),
+def _national(ck: _Checker, cycles, criteria, scale) -> pd.DataFrame:
+    t = ck.table("National figures")
+    if t is None:
+        return make_frame("national")
+    # the three published columns, best first, under either wording
+    level_cols = []
+    for words, default in zip(SYNONYMS, (r[1] for r in DEFAULT_SCALE)):
+        index = next((t.columns[w] for w in words if w in t.columns), None)
+        if index is None:
+            ck.error(t.name, t.header_row, default, f"Sheet {t.name} has no column '{default}' in its header "
+                                                    f"row (row {t.header_row}). It is required.")
+        level_cols.append(index)
+    if None in level_cols:
+        return make_frame("national")
+    same_scale = len(scale) == 3
+    labels = list(scale["label"]) if same_scale else [r[1] for r in DEFAULT_SCALE]
+    match, ids, known = _criterion_matcher(criteria), list(criteria["criterion"]), tuple(cycles["cycle"])
+    rows, first, differ = [], {}, {}
+    for row, cells, cyc, crit, source in zip(t.numbers, t.rows, ck.required_texts(t, "Cycle"),
+                                             ck.required_texts(t, "Criterion"), t.texts("Source")):
+        cycle = _cycle_of(cyc, known) if cyc else None
+        if cyc and cycle is None and "Cycles" in ck.usable:
+            ck.error(t.name, row, t.label(t.col("Cycle")), f"Cycle '{cyc}' is not in sheet Cycles "
+                                                          f"(cycles there: {', '.join(known) or 'none'}).")
+        found = match(crit) if crit else None
+        if crit and found is None and "Criteria" in ck.usable:
+            ck.error(t.name, row, t.label(t.col("Criterion")),
                      f"Criterion '{crit}' is not an ID in sheet Criteria{suggest(crit, ids) or '.'}")
         counts = []
-        for column in NATIONAL_COLUMNS:
-            index = t.col(norm(column))
-            value = t.rows[i][1][index] if index < len(t.rows[i][1]) else ""
-            text = cell_text(value)
-            if not re.fullmatch(r"\d+", text):
-                ck.error(t.name, row, t.label(index), f"{column} '{text}' must be a whole number of plans "
-                                                      "(0 or more).")
-                counts.append(None)
-            else:
-                counts.append(int(text))
+        for index in level_cols:
+            text = cell_text(cells[index])
+            if not text.isdigit():
+                ck.error(t.name, row, t.label(index), f"{t.headers[index]} '{text}' must be a whole number of plans "
+                                                      "(0 or more)." if text else f"{t.headers[index]} is empty. "
+                                                      "It is required (0 if none).")
+            counts.append(int(text) if text.isdigit() else None)
         if cycle is None or found is None or None in counts:
             continue
-        if (cycle, found) in seen:
-            ck.error(t.name, row, t.label(t.col("criterion")),
-                     f"Criterion {found} appears twice for cycle {cycle} (first in row {seen[(cycle, found)]}).")
+        if (cycle, found) in first:
+            ck.error(t.name, row, t.label(t.col("Criterion")),
+                     f"Criterion {found} appears twice for cycle {cycle} (first in row {first[(cycle, found)]}).")
             continue
-        seen[(cycle, found)] = row
-        for label, count in zip(labels, counts):
-            rows.append((cycle, found, label, count, source))
-    frame = pd.DataFrame(rows, columns=cols)
-    if not frame.empty and not scores.empty:
-        counted = scores.dropna(subset=["label"]).groupby(["cycle", "criterion", "label"]).size()
-        cycles_scored = set(scores["cycle"])
-        for (cycle, crit), row in seen.items():
-            if cycle not in cycles_scored:
-                continue
-            published = frame[(frame["cycle"] == cycle) & (frame["criterion"] == crit)]
-            diffs = [f"{lbl} {cnt} published, {int(counted.get((cycle, crit, lbl), 0))} in Scores"
-                     for lbl, cnt in zip(published["label"], published["count"])
-                     if cnt != int(counted.get((cycle, crit, lbl), 0))]
-            if diffs:
-                ck.warn(t.name, row, None, f"For {cycle} criterion {crit} the published figures disagree "
-                                           f"with sheet Scores: {'; '.join(diffs)}.")
+        first[(cycle, found)] = row
+        rows += [(cycle, found, label, count, source) for label, count in zip(labels, counts)]
+    frame = make_frame("national", {c: list(v) for c, v in zip(SCHEMA["national"], zip(*rows))} if rows else None)
+    # published figures against the counts from Scores, for cycles and criteria scored here
+    for i, (cycle, crit, label, count, _) in enumerate(rows if same_scale else []):
+        if (cycle, crit, label) in ck.scored and count != ck.scored[(cycle, crit, label)]:
+            differ.setdefault((cycle, crit), []).append(
+                (level_cols[i % 3], f"{label} {count} published, {ck.scored[(cycle, crit, label)]} in Scores"))
+    for (cycle, crit), diffs in differ.items():
+        ck.warn(t.name, first[(cycle, crit)], t.label(diffs[0][0]), f"For {cycle} criterion {crit} the published "
+                f"figures disagree with sheet Scores: {'; '.join(d for _, d in diffs)}.")
     return frame
+
 
 
 # -- coverage warnings and About -------------------------------------------------------------
 
-def _coverage_warnings(ck: _Checker, partnerships, submissions, scores):
+def _coverage(ck: _Checker, partnerships):
     everyone = list(partnerships["partnership"])
-    for sheet, frame in (("Submissions", submissions), ("Scores", scores)):
-        if frame.empty:
-            continue
-        for cycle, group in frame.groupby("cycle", sort=False):
-            missing = [p for p in everyone if p not in set(group["partnership"])]
+    for sheet, by_cycle in ck.present.items():
+        for cycle, present in sorted(by_cycle.items()):
+            missing = [p for p in everyone if p not in present]
             if missing:
-                ck.warn(ck.sheet_names.get(norm(sheet), sheet), None, "Partnership",
-                        f"Cycle {cycle} has no row for {len(missing)} partnership(s): {', '.join(missing)}.")
+                ck.warn(sheet, None, "Partnership",
+                        f"Cycle {cycle} has no row for {_plural(len(missing), 'partnership')}: {', '.join(missing)}.")
 
 
 def _about(ck: _Checker) -> str:
@@ -718,7 +750,9 @@ def _about(ck: _Checker) -> str:
     if actual is None:
         return ""
     try:
-        grid = ck.book.get_sheet_by_name(actual).to_python()
+        grid = ck.grid(actual)
+    except WorkbookUnreadable:
+        raise
     except Exception:
         return ""
     lines = [" ".join(cell_text(c) for c in row if cell_text(c)) for row in grid]

@@ -1,12 +1,29 @@
 """Refuse hostile or broken files before any parser sees them: fast, in little memory.
 
-Only the zip's central directory is read here (the sizes it declares); nothing is inflated. The
-workbook is then read by python-calamine, which never runs macros and never follows external links.
+1. The bytes: empty, over the size limit, an OLE container (password-protected .xlsx or old .xls),
+   or not a zip at all (CSV, PDF, web page) are refused from the first bytes.
+2. The zip's central directory: only the sizes it declares are read, nothing is inflated. Too many
+   parts, more than MAX_UNPACKED_BYTES in all, or a part that inflates more than MAX_RATIO times
+   (a "zip bomb") are refused. python-calamine's zip reader stops at the declared size, so a part
+   that lies about its size fails instead of inflating further.
+3. Each worksheet's XML: python-calamine turns a sheet into a dense grid from A1 to the furthest
+   cell, so two cells far apart (A1 and XFD1048576: a 5 KB file) make it allocate hundreds of GB
+   and abort the whole process (tafia/calamine#693). `sheet_extent` finds the furthest cell
+   reference before calamine sees the sheet; a sheet over MAX_SHEET_CELLS is refused.
+
+Reading never runs anything: python-calamine reads cell values only. It never runs macros (VBA
+parts are ignored), never evaluates formulas (it reads the value Excel cached with the formula) and
+never opens external links (a formula such as ='[other.xlsx]Sheet1'!A1 yields its cached value).
 """
 from __future__ import annotations
 
 import io
+import posixpath
+import re
+import xml.parsers.expat
 import zipfile
+
+import numpy as np
 
 from loaders.model import WorkbookUnreadable
 
@@ -14,9 +31,12 @@ MAX_FILE_BYTES = 25 * 1024 * 1024          # the upload limit: far above any rea
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024     # what the zip may declare in all once inflated
 MAX_RATIO = 200                            # inflated / compressed, for any member above 1 MB
 MAX_MEMBERS = 5_000
+MAX_SHEET_CELLS = 5_000_000                # rows x columns of the grid one sheet makes (A1 to the last cell)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+DAMAGED = ("The file is damaged or incomplete (perhaps cut short while uploading or copying). "
+           "Save it again from Excel and retry.")
 
 
 def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> None:
@@ -32,17 +52,27 @@ def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> None:
             "The file is password-protected or in the old .xls format. Remove the password "
             "(File > Info > Protect Workbook) and save it as an Excel Workbook (.xlsx).")
     if not data.startswith(ZIP_MAGIC):
-        kind = _guess_kind(data)
-        raise WorkbookUnreadable(f"The file is not an Excel workbook (.xlsx){kind}. "
+        raise WorkbookUnreadable(f"The file is not an Excel workbook (.xlsx){_guess_kind(data)}. "
                                  "Save it from Excel as 'Excel Workbook (.xlsx)'.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise WorkbookUnreadable("The file is damaged or incomplete (perhaps cut short while "
-                                 "uploading or copying). Save it again from Excel and retry.") from None
+            _check_zip(zf)
+            for name in _sheet_parts(zf):
+                rows, cols = sheet_extent(_stream(zf, name)) or _extent_exact(_stream(zf, name))
+                if rows * cols > MAX_SHEET_CELLS:
+                    raise WorkbookUnreadable(
+                        f"A sheet of the workbook reaches row {rows:,} and column {cols:,}, far "
+                        "beyond any review workbook; it was not opened. Delete the stray cells far "
+                        "from the data (Ctrl+End shows the last one) and save it again.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
+            NotImplementedError, RuntimeError, xml.parsers.expat.ExpatError):
+        raise WorkbookUnreadable(DAMAGED) from None
+
+
+def _check_zip(zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
     names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise WorkbookUnreadable("The file is a zip archive but not an Excel workbook (.xlsx).")
     if len(infos) > MAX_MEMBERS:
         raise WorkbookUnreadable(f"The workbook has {len(infos)} parts, far more than a review "
@@ -59,16 +89,170 @@ def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> None:
                                  "it was not opened.")
 
 
+def _sheet_parts(zf: zipfile.ZipFile) -> list[str]:
+    """Every part calamine could read as a worksheet: xl/worksheets/* and every relationship target."""
+    names = set(zf.namelist())
+    parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    if "xl/_rels/workbook.xml.rels" in names:
+        def attr(tag, name):
+            m = re.search(rb"\b" + name + rb"""\s*=\s*["']([^"']*)""", tag)
+            return m[1].decode("utf-8", "replace") if m else ""
+        sheet_ids = {attr(tag, rb"(?:\w+:)?id")
+                     for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", zf.read("xl/workbook.xml"))}
+        for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", zf.read("xl/_rels/workbook.xml.rels")):
+            if attr(tag, rb"Id") in sheet_ids:
+                target = attr(tag, rb"Target")
+                parts.update(p for p in (target.lstrip("/"), posixpath.normpath("xl/" + target)) if p in names)
+    return sorted(parts)
+
+
+# -- how far a worksheet reaches ---------------------------------------------------------------------
+
+def _ws(b):
+    return (b == 32) | (b == 9) | (b == 10) | (b == 13)
+
+
+def _delim(b):
+    return _ws(b) | (b == 62) | (b == 47)
+
+
+_TOO_FAR = (10**9, 10**9)
+CHUNK = 1 << 18
+_PAD = 16
+
+
+def sheet_extent(chunks) -> tuple[int, int] | None:
+    """(last row, last column) any cell of a worksheet reaches, as calamine would place it.
+
+    `chunks`: the worksheet XML as bytes or an iterable of byte chunks (streamed from the zip, so
+    memory stays small). This fast path (numpy over each chunk) handles what Excel, LibreOffice and
+    openpyxl write: every <row> and <c> has r="..." as its first attribute. For anything else (cells
+    without r, namespace prefixes, spaces around '=', single quotes) it returns None and the caller
+    runs `_extent_exact` (expat) instead.
+    """
+    if isinstance(chunks, (bytes, bytearray)):
+        chunks = [bytes(chunks)]
+    carry, rows, cols = b" " * 8, 0, 0
+    for chunk in [*chunks, None]:
+        buf = carry + (b" " * _PAD if chunk is None else chunk)
+        a = np.frombuffer(buf, np.uint8)
+        stop = len(a) - _PAD                   # marks past `stop` wait for the next chunk
+        carry = buf[stop - 8:]
+        found = _scan(a, buf, 8, stop)
+        if found is None:
+            return None
+        rows, cols = max(rows, found[0]), max(cols, found[1])
+    return rows, cols
+
+
+_PREFIXED = re.compile(rb":(?:c|row)[\s>/]")    # <x:c ...>: calamine reads it as a cell too
+
+
+def _scan(a, buf, lo, hi):
+    marks = np.flatnonzero((a[lo:hi] | 1) == 61) + lo          # every '<' (60) and '=' (61)
+    is_eq = a[marks] == 61
+    eq, lt = marks[is_eq], marks[~is_eq]
+    before = a[eq - 1]
+    if _ws(before).any() or (a[eq + 1] != 34).any() or _PREFIXED.search(buf, lo, hi):
+        return None                                # name = "v", name='v', <x:c>: not the usual form
+    lt = lt[(a[lt + 1] == 99) | (a[lt + 1] == 114)]
+    is_c = (a[lt + 1] == 99) & _delim(a[lt + 2])
+    is_row = (a[lt + 1] == 114) & (a[lt + 2] == 111) & (a[lt + 3] == 119) & _delim(a[lt + 4])
+    after = lt + np.where(is_row, 4, 2)        # the byte after the element's name
+    r_first = (a[after] == 32) & (a[after + 1] == 114) & (a[after + 2] == 61)
+    if ((is_c | is_row) & ~r_first).any():
+        return None                                # a <c> or <row> without r="..." first
+    # every attribute named exactly r (calamine ignores x:r and takes the last of two r's); its
+    # value must be up to 3 letters then up to 7 digits, or calamine fails rather than allocates
+    start = eq[(before == 114) & _ws(a[eq - 2])] + 2
+    byte = [a[start + k] for k in range(12)]
+    length = np.full(len(start), 12)
+    for k in range(11, -1, -1):
+        length = np.where(byte[k] == 34, k, length)
+    alpha = [((b | 32) - 97) < 26 for b in byte[:4]]            # uint8 arithmetic wraps
+    n_letters = alpha[0] * (1 + alpha[1] * (1 + alpha[2] * (1 + alpha[3].astype(np.int32))))
+    n_digits = length - n_letters
+    if (length > 10).any() or (n_letters > 3).any() or (n_digits > 7).any():
+        return _TOO_FAR
+    letter = [((b | 32) - 96).astype(np.int32) for b in byte[:3]]
+    col = np.where(n_letters == 3, (letter[0] * 26 + letter[1]) * 26 + letter[2],
+                   np.where(n_letters == 2, letter[0] * 26 + letter[1], np.where(n_letters == 1, letter[0], 0)))
+    end, row = start + length - 1, np.zeros(len(start), np.int32)
+    for j in range(7):                               # the digits, last first
+        row += np.where(j < n_digits, a[end - j].astype(np.int32) - 48, 0) * 10 ** j
+    return int(row.max(initial=0)), int(col.max(initial=0))
+
+
+def _stream(zf: zipfile.ZipFile, name: str):
+    with zf.open(name) as part:
+        while chunk := part.read(CHUNK):
+            yield chunk
+
+
+def _ref(ref: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"([A-Za-z]*)([0-9]*)", ref)
+    if not m:
+        return None
+    if len(m[1]) > 3 or len(m[2]) > 7:
+        return _TOO_FAR
+    col = 0
+    for ch in m[1].upper():
+        col = col * 26 + ord(ch) - 64
+    return (int(m[2]) if m[2] else 0), col
+
+
+def _extent_exact(chunks) -> tuple[int, int]:
+    """The slow path: expat, placing rows and cells as calamine does (last r wins, else next)."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    state = {"row": 0, "col": 0, "rows": 0, "cols": 0}
+
+    def start(name, attrs):
+        local = name.rsplit(" ", 1)[-1]
+        if local not in ("row", "c"):
+            return
+        ref = _ref(attrs["r"]) if "r" in attrs else None
+        if local == "row":
+            state["row"] = ref[0] if ref and ref[0] else state["row"] + 1
+            state["col"] = 0
+        else:
+            if ref and ref[1]:
+                state["row"] = max(state["row"], ref[0])
+                state["col"] = ref[1]
+            else:
+                state["col"] += 1
+        state["rows"] = max(state["rows"], state["row"])
+        state["cols"] = max(state["cols"], state["col"])
+        if state["rows"] * state["cols"] > MAX_SHEET_CELLS:
+            raise _Stop
+
+    def no_doctype(*_):
+        raise xml.parsers.expat.ExpatError("a worksheet may not declare a DTD")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_doctype
+    try:
+        for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Stop:
+        return _TOO_FAR
+    return state["rows"], state["cols"]
+
+
+class _Stop(Exception):
+    pass
+
+
 def _guess_kind(data: bytes) -> str:
     head = data[:512].lstrip()
     if head.startswith(b"%PDF"):
         return ": it is a PDF"
-    if head[:1] in (b"<",) and b"html" in head[:200].lower():
+    if head[:1] == b"<" and b"html" in head[:200].lower():
         return ": it is a web page"
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         return ""
-    if "," in text or "\t" in text:
+    if "," in text or "\t" in text or ";" in text:
         return ": it looks like a CSV or text file"
     return ": it looks like a text file"

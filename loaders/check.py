@@ -1,0 +1,115 @@
+"""`python -m loaders check FILE [--json]`: can this workbook be used, and if not, why not.
+
+Exit status: 0 the workbook can be used (warnings allowed), 1 it has errors, 2 it cannot be read
+at all (missing file, not a workbook, damaged, anything unexpected). Never a traceback.
+
+With --json, exactly one JSON object on stdout:
+    {"ok": bool, "errors": [PROBLEM], "warnings": [PROBLEM], "summary": SUMMARY}
+    PROBLEM = {"sheet": str|null, "row": int|null, "column": str|null, "message": str}
+    SUMMARY = {"partnerships": int, "criteria": int, "cycles": [str],
+               "coverage": {CYCLE: {CRITERION: {LABEL: n, ..., "Not assessed": n}}},
+               "submitted": {CYCLE: {PARTNERSHIP: "YYYY-MM-DD" | null}}}
+Coverage has every cycle with rows in Scores and every criterion, counted with the workbook's own
+scale labels (all of them, zeros included); "Not assessed" is the partnerships in the workbook
+less those assessed (blank cells, missing rows and missing criterion columns all count).
+Submitted has every cycle with rows in Submissions and each partnership with a row there.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import pandas as pd
+
+from loaders.model import NOT_ASSESSED, Problem, Review, WorkbookUnreadable
+from loaders.reader import read_workbook
+
+EMPTY_SUMMARY = {"partnerships": 0, "criteria": 0, "cycles": [], "coverage": {}, "submitted": {}}
+
+
+def summary(review: Review) -> dict:
+    labels, n = review.labels, len(review.partnerships)
+    counts = review.scores.dropna(subset=["label"]).groupby(["cycle", "criterion", "label"]).size().to_dict()
+    coverage = {}
+    for cycle in sorted(review.scores["cycle"].unique()):
+        coverage[cycle] = {}
+        for crit in review.criteria["criterion"]:
+            row = {label: int(counts.get((cycle, crit, label), 0)) for label in labels}
+            row[NOT_ASSESSED] = max(n - sum(row.values()), 0)
+            coverage[cycle][crit] = row
+    order = {p: i for i, p in enumerate(review.partnerships["partnership"])}
+    submitted = {}
+    for cycle, group in review.submissions.groupby("cycle", sort=True):
+        group = group.sort_values("partnership", key=lambda s: s.map(order))
+        submitted[cycle] = {p: (None if pd.isna(d) else d.strftime("%Y-%m-%d"))
+                            for p, d in zip(group["partnership"], group["submitted"])}
+    return {"partnerships": n, "criteria": len(review.criteria), "cycles": list(review.cycles["cycle"]),
+            "coverage": coverage, "submitted": submitted}
+
+
+def report(review: Review) -> dict:
+    return {"ok": review.ok, "errors": [_plain(p) for p in review.errors],
+            "warnings": [_plain(p) for p in review.warnings], "summary": summary(review)}
+
+
+def _plain(p: Problem) -> dict:
+    return {"sheet": p.sheet, "row": None if p.row is None else int(p.row), "column": p.column, "message": p.message}
+
+
+def describe(p: Problem) -> str:
+    """'Sheet Scores, row 7, column E (4. Data): message'."""
+    where = p.where()
+    return f"{where[:1].upper()}{where[1:]}: {p.message}" if where else p.message
+
+
+def text_report(path: str, result: dict) -> str:
+    s, errors, warnings = result["summary"], result["errors"], result["warnings"]
+    verdict = "can be used" if result["ok"] else "cannot be used until the errors are fixed"
+    lines = [f"{path}: {verdict} ({_n(len(errors), 'error')}, {_n(len(warnings), 'warning')}).",
+             f"{_n(s['partnerships'], 'partnership')}, {_n(s['criteria'], 'criterion', 'criteria')}, "
+             f"cycles: {', '.join(s['cycles']) or 'none'}."]
+    for cycle, by_criterion in s["coverage"].items():
+        assessed = sum(sum(v for k, v in row.items() if k != NOT_ASSESSED) for row in by_criterion.values())
+        lines.append(f"  {cycle}: {assessed} scores; {len(s['submitted'].get(cycle, {}))} rows in Submissions.")
+    for title, problems in (("Errors", errors), ("Warnings", warnings)):
+        if problems:
+            lines += ["", f"{title} ({len(problems)}):"]
+            lines += [f"  {describe(Problem(**p))}" for p in problems]
+    return "\n".join(lines)
+
+
+def _n(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loaders", description="Check a review workbook.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check a workbook: exit 0 usable, 1 errors, 2 unreadable")
+    check.add_argument("file")
+    check.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
+    args = parser.parse_args(argv)
+    try:
+        result = report(read_workbook(args.file))
+        status = 0 if result["ok"] else 1
+    except WorkbookUnreadable as exc:
+        result, status = _unreadable(exc.message), 2
+    except Exception as exc:  # never a traceback: say what happened, in one line
+        result, status = _unreadable(f"The workbook could not be checked ({exc.__class__.__name__}: {exc})."), 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif status == 2:
+        print(f"{args.file}: cannot be read. {result['errors'][0]['message']}")
+    else:
+        print(text_report(args.file, result))
+    return status
+
+
+def _unreadable(message: str) -> dict:
+    return {"ok": False, "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
+            "warnings": [], "summary": dict(EMPTY_SUMMARY)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""Hostile and broken files are refused with a clear message, fast and in little memory."""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from builders import make_sheets, workbook_bytes
+from loaders import WorkbookUnreadable, read_workbook
+from loaders.safety import MAX_FILE_BYTES, OLE_MAGIC, _extent_exact, sheet_extent
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def refused(data, **kwargs) -> str:
+    with pytest.raises(WorkbookUnreadable) as info:
+        read_workbook(data, **kwargs)
+    message = info.value.message
+    assert message and message[0].isupper() and message.endswith("."), message
+    return message
+
+
+def rezip(data: bytes, change) -> bytes:
+    """The workbook with some parts rewritten: change(name, bytes) -> bytes (or None to drop)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = change(info.filename, zin.read(info.filename))
+            if body is not None:
+                zout.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def with_sheet_xml(sheet_data: str, sheets: dict | None = None) -> bytes:
+    """A valid workbook whose first sheet's <sheetData> is replaced by `sheet_data`."""
+    data = workbook_bytes(sheets or {"Scores": [["x"]]})
+    return rezip(data, lambda name, body: re.sub(rb"<sheetData>.*</sheetData>|<sheetData\s*/>",
+                                                 f"<sheetData>{sheet_data}</sheetData>".encode(), body, flags=re.S)
+                 if name == "xl/worksheets/sheet1.xml" else body)
+
+
+# -- not a workbook at all ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data,words", [
+    (b"Partnership,Cycle\nFife,2020-2023\n", "looks like a CSV"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "it is a PDF"),
+    (b"<!DOCTYPE html><html><body>Sign in</body></html>", "web page"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not an Excel workbook"),
+])
+def test_not_a_zip(data, words):
+    message = refused(data)
+    assert "not an Excel workbook (.xlsx)" in message and words in message
+
+
+def test_empty_file():
+    assert refused(b"") == "The file is empty."
+
+
+def test_zip_that_is_not_a_workbook():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")       # a .docx, say
+    assert refused(buf.getvalue()) == "The file is a zip archive but not an Excel workbook (.xlsx)."
+
+
+def test_truncated_file():
+    data = workbook_bytes(make_sheets())
+    for cut in (len(data) // 2, len(data) - 30, 100):
+        assert "damaged or incomplete" in refused(data[:cut])
+
+
+def test_password_protected_workbook():
+    # Excel saves an encrypted .xlsx as an OLE compound file: the same 8 bytes as an old .xls
+    ole = OLE_MAGIC + bytes(504) + b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e"
+    assert "password-protected" in refused(ole)
+
+
+def test_file_over_the_size_limit(tmp_path):
+    data = workbook_bytes(make_sheets())
+    assert "over the limit" in refused(data, max_bytes=len(data) - 1)
+    big = tmp_path / "big.xlsx"
+    with open(big, "wb") as f:                 # sparse: 30 MB on paper, nothing read
+        f.truncate(MAX_FILE_BYTES + 5 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        assert "over the limit of 25 MB" in refused(big)
+        assert tracemalloc.get_traced_memory()[1] < 1024 * 1024
+    finally:
+        tracemalloc.stop()
+    with open(big, "rb") as f:                 # a file object is read only up to the limit
+        assert "over the limit" in refused(f)
+
+
+def test_missing_file_and_directory(tmp_path):
+    assert "cannot be opened" in refused(tmp_path / "nope.xlsx")
+    assert "cannot be opened" in refused(tmp_path)
+
+
+# -- zip bombs ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    """A workbook-shaped zip with a sheet of 128 MB of zeros: about 130 KB compressed."""
+    buf = io.BytesIO()
+    chunk = bytes(1 << 20)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            for _ in range(128):
+                f.write(chunk)
+    return buf.getvalue()
+
+
+def test_decompression_bomb_is_refused_without_inflating(bomb):
+    assert len(bomb) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        assert "zip bomb" in refused(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024, f"peak {peak} bytes: the bomb was inflated"
+
+
+def test_parts_declaring_too_much_in_all_are_refused():
+    buf = io.BytesIO()
+    noise = bytes(range(256)) * 4096                # 1 MB that barely compresses
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", noise)
+    data = bytearray(buf.getvalue())
+    # declare 400 MB for the sheet in the central directory (what is read before anything else)
+    entry = data.rindex(b"PK\x01\x02")
+    data[entry + 24:entry + 28] = (400 << 20).to_bytes(4, "little")
+    tracemalloc.start()
+    try:
+        message = refused(bytes(data))
+        assert tracemalloc.get_traced_memory()[1] < 2 * 1024 * 1024
+    finally:
+        tracemalloc.stop()
+    assert "zip bomb" in message or "would expand to" in message
+
+
+def part_of(sheets: dict, sheet: str) -> str:
+    return f"xl/worksheets/sheet{list(sheets).index(sheet) + 1}.xml"
+
+
+def test_part_lying_about_its_size_is_not_read_past_it():
+    sheets = make_sheets()
+    raw, name = bytearray(workbook_bytes(sheets)), part_of(sheets, "Scores").encode()
+    entry = next(i for i in range(len(raw)) if raw[i:i + 4] == b"PK\x01\x02" and raw[i + 46:i + 46 + len(name)] == name)
+    raw[entry + 24:entry + 28] = (200).to_bytes(4, "little")   # declare 200 bytes: it holds more
+    try:
+        review = read_workbook(bytes(raw))
+    except WorkbookUnreadable as e:
+        assert "damaged" in e.message
+        return
+    assert any(p.sheet == "Scores" and "could not be read" in p.message for p in review.errors)
+
+
+# -- far-flung cells: calamine would allocate rows x columns and abort ------------------------------
+
+def run_isolated(code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a child with a 2 GB address-space cap, so a regression fails instead of crashing us."""
+    prelude = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+    return subprocess.run([sys.executable, "-c", prelude + code], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("sheet_data", [
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+    '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',                      # Excel's last cell
+    "<row r='1'><c r='A1'><v>1</v></c><c r = 'XFD1048576'><v>1</v></c></row>",    # other quoting
+    '<row r="1"><c r="A1"><v>1</v></c><c r="A1" r="ZZZ999999"><v>1</v></c></row>',  # the last r wins
+    '<row r="1"><c r="A1"><v>1</v></c></row><row r="9999999"><c><v>1</v></c></row>',
+])
+def test_far_flung_cells_are_refused_before_calamine_sees_them(sheet_data):
+    data = with_sheet_xml(sheet_data)
+    result = run_isolated(
+        "import sys\nfrom loaders import read_workbook, WorkbookUnreadable\n"
+        f"data = {data!r}\n"
+        "try:\n    read_workbook(data)\nexcept WorkbookUnreadable as e:\n    print('REFUSED', e.message)\n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "REFUSED" in result.stdout and "far beyond any review workbook" in result.stdout
+
+
+@pytest.mark.parametrize("xml,expected", [
+    (b'<x><row r="7"><c r="AB12"/><c r="C9"/></row></x>', (12, 28)),
+    (b'<x><row r="2"><c r="xfd3"/></row></x>', (3, 16384)),
+    (b"<x><row r='1'><c r='B1'/><c/><c/></row><row><c/></row></x>", (2, 4)),
+    (b'<x xmlns:x="urn:x"><x:row r="1"><x:c r="C1"/><x:c/></x:row></x>', (1, 4)),
+    (b'<x><row r="1"><c s="1" r="D1"/></row></x>', (1, 4)),
+    (b'<x><row r="1"><c r="A1" x:r="ZZ99" xmlns:x="urn:x"/></row></x>', (1, 1)),   # x:r is not r
+    (b'<x><row r="1"><c r="A1"><f>A1="B"</f><v>1</v></c></row></x>', (1, 1)),
+])
+def test_sheet_extent_fast_and_exact_agree(xml, expected):
+    assert _extent_exact(xml) == expected
+    assert sheet_extent(xml) in (expected, None)   # None: the fast path hands over to the exact one
+
+
+def test_sheet_extent_in_chunks_matches_whole():
+    xml = ("<x>" + "".join(f'<row r="{r}"><c r="B{r}"><v>1</v></c><c r="AA{r}"/></row>' for r in range(1, 3000)) + "</x>").encode()
+    chunks = [xml[i:i + 1000] for i in range(0, len(xml), 1000)]
+    assert sheet_extent(chunks) == sheet_extent(xml) == _extent_exact(xml) == (2999, 27)
+
+
+# -- nothing in a workbook runs or is fetched ------------------------------------------------------
+
+def test_external_link_formula_reads_its_cached_value_only():
+    sheets = make_sheets()
+    data = workbook_bytes(sheets)
+
+    def change(name, body):
+        if name == part_of(sheets, "Scores"):       # Scores: C2 becomes a formula into another workbook
+            return re.sub(rb'<c r="C2"[^>]*>.*?</c>', b'<c r="C2" t="str"><f>[1]Sheet1!$A$1</f><v>Not met</v></c>',
+                          body, count=1, flags=re.S)
+        if name == "xl/_rels/workbook.xml.rels":
+            return body.replace(b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.'
+                                b'org/officeDocument/2006/relationships/externalLink" '
+                                b'Target="externalLinks/externalLink1.xml"/></Relationships>')
+        return body
+    data = rezip(data, change)
+    with zipfile.ZipFile(io.BytesIO(data), "a") as zf:
+        zf.writestr("xl/externalLinks/externalLink1.xml",
+                    '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook '
+                    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></externalLink>')
+        zf.writestr("xl/externalLinks/_rels/externalLink1.xml.rels",
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+                    'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+                    'Target="http://127.0.0.1:9/never-fetched.xlsx" TargetMode="External"/></Relationships>')
+        zf.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not run")
+    review = read_workbook(data)
+    assert review.ok, review.errors
+    s = review.scores
+    assert s[(s.partnership == "North") & (s.cycle == "2020-2023") & (s.criterion == "1")]["label"].tolist() == ["Not met"]
+
+
+def test_reader_documents_what_it_never_does():
+    import loaders.reader
+    import loaders.safety
+    for module in (loaders.reader, loaders.safety):
+        doc = module.__doc__.lower()
+        assert "never runs macros" in doc and "external links" in doc and "cached" in doc
