@@ -1,4 +1,5 @@
-"""Work done once per workbook: `per_review` remembers a function's result on the Review itself.
+"""Work done once per workbook: `per_review` remembers a function's result on the Review itself;
+`by_content` remembers a pure function of frames (a chart, a table) by the content of its arguments.
 
 A `loaders.Review` is never modified once read (every analysis function is pure), and the app
 shares one Review per workbook content between all sessions (ui.load caches it), so a frame
@@ -9,10 +10,15 @@ so nothing stale is ever served. No streamlit here.
 Results are handed out as shallow copies of their frames (pandas copy-on-write makes those
 behave as copies: a caller that changes one changes only its own), so callers may do as they
 like with them. Each Review keeps at most MAX_ENTRIES results (least recently used dropped).
+
+`by_content` is for chart builders (charts/), whose plotly figures cost tens of milliseconds each
+to build even for a small workbook: the same frames give the same figure, built once. A figure is
+handed out as it is (copying one costs as much as building it): callers must not modify it.
 """
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from collections import OrderedDict
 
@@ -94,3 +100,60 @@ def clear(review) -> None:
     if store is not None:
         with _LOCK:
             store.clear()
+
+
+# ------------------------------------------------------------------------------------ by content
+
+CONTENT_MAX_ENTRIES = 96
+_CONTENT: OrderedDict = OrderedDict()
+
+
+def fingerprint(value):
+    """A hashable digest of `value`'s content: frames and series by their values, index, columns and
+    dtypes; scalars, lists, tuples and dicts of them by value. TypeError for anything else."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        digest = hashlib.blake2b(digest_size=16)
+        if isinstance(value, pd.DataFrame):
+            head = (tuple(map(repr, value.columns)), tuple(map(str, value.dtypes)), value.shape)
+        else:
+            head = (repr(value.name), str(value.dtype), value.shape)
+        digest.update(repr(head).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        return (type(value).__name__, digest.hexdigest())
+    if value is None or isinstance(value, (str, bytes, bool, int, float, pd.Timestamp)) or value is pd.NaT:
+        return (type(value).__name__, repr(value))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(fingerprint(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), fingerprint(v)) for k, v in value.items())))
+    if pd.api.types.is_scalar(value):      # numpy numbers, pd.NA
+        return (type(value).__name__, repr(value))
+    raise TypeError(f"no fingerprint for {type(value).__name__}")
+
+
+def by_content(fn):
+    """Decorator for a pure function of frames and plain values: computed once per distinct content
+    of its arguments (process-wide, least recently used of CONTENT_MAX_ENTRIES dropped). Frames are
+    handed out as copies; anything else (e.g. a plotly figure) as the same object: do not modify it."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            key = (name, fingerprint(args), fingerprint(kwargs))
+        except TypeError:
+            return fn(*args, **kwargs)
+        with _LOCK:
+            hit = _CONTENT.get(key, _MISSING)
+            if hit is not _MISSING:
+                _CONTENT.move_to_end(key)
+        if hit is _MISSING:
+            hit = fn(*args, **kwargs)
+            with _LOCK:
+                _CONTENT[key] = hit
+                while len(_CONTENT) > CONTENT_MAX_ENTRIES:
+                    _CONTENT.popitem(last=False)
+        return _fresh(hit)
+
+    wrapper.uncached = fn
+    return wrapper

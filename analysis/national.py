@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.memo import per_review
+from analysis.memo import by_content, per_review
 from loaders.model import NOT_ASSESSED, Review
 
 DEFAULT_LABELS = ["Fully met", "Partially met", "Not met"]
@@ -467,7 +467,7 @@ def heatmap_frame(review: Review, cycle: str) -> pd.DataFrame:
     # vectorised (a 300 x 100 grid is 30,000 cells): the last score of each plan and criterion wins
     got = pd.DataFrame({"partnership": s["partnership"].astype(str).to_numpy(),
                         "criterion": s["criterion"].astype(str).to_numpy(),
-                        "score": s["score"].astype("Int64").to_numpy(),
+                        "score": s["score"].astype("Int64").array,
                         "label": s["label"].astype(object).where(s["label"].notna(),
                                                                  s["score"].map(label_of_score)).to_numpy()})
     got = got.drop_duplicates(["partnership", "criterion"], keep="last")
@@ -484,7 +484,7 @@ def heatmap_frame(review: Review, cycle: str) -> pd.DataFrame:
         "criterion": grid["criterion"].tolist(),
         "name": crit["name"].tolist() * len(plans),
         "criterion_order": crit["order"].tolist() * len(plans),
-        "score": grid["score"].astype("Int64").to_numpy(),
+        "score": grid["score"].astype("Int64").array,
         "label": label.tolist(),
         "level": [level_of.get(lbl, len(labels)) for lbl in label.tolist()],
     }, columns=HEATMAP_COLUMNS)
@@ -715,6 +715,7 @@ def tilemap_sentence(review: Review, cycle: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # tables for the Data tabs (plain column names, one row per thing a reader looks up)
 
+@by_content
 def coverage_table(cov: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
     """Criterion by level: count and share (%) of plans, in the chart's criterion order (`order`,
     criterion IDs top first, as given to the chart; default the workbook's order)."""
@@ -736,6 +737,7 @@ def coverage_table(cov: pd.DataFrame, order: list[str] | None = None) -> pd.Data
     return out.reset_index(drop=True).rename(columns={"criterion": "ID", "name": "Criterion"})
 
 
+@by_content
 def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Partnership by criterion ID, each cell the level's label (blank = not assessed)."""
     if frame.empty:

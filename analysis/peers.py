@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from analysis.memo import per_review
 from loaders.model import NOT_ASSESSED, Review
 from loaders.reader import column_letter  # 0 -> A, 25 -> Z, 26 -> AA: the labels of hidden names
 
@@ -175,6 +176,7 @@ def scrub_frame(df: pd.DataFrame, review: Review, keep: str, mapping: Mapping[st
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
+@per_review
 def _criteria(review: Review) -> pd.DataFrame:
     crit = review.criteria
     if "order" in crit.columns:
@@ -187,6 +189,7 @@ def _level_rank(review: Review) -> dict[str, int]:
     return {lab: i for i, lab in enumerate(review.labels)}
 
 
+@per_review
 def _cycles_sorted(review: Review) -> list[str]:
     cyc = review.cycles
     if cyc.empty:
@@ -200,14 +203,31 @@ def _cycle_row(review: Review, cycle: str):
     return rows.iloc[0] if len(rows) else None
 
 
+@per_review
 def _scored(review: Review, cycle: str) -> pd.DataFrame:
-    """Scores for `cycle` with a `rank` column (0 best, <NA> when not assessed)."""
+    """Scores for `cycle` with a `rank` column (0 best, <NA> when not assessed). Once per workbook."""
     sc = review.scores
     sc = sc[sc["cycle"] == cycle].copy()
     ranks = _level_rank(review)
-    sc["rank"] = pd.array([ranks.get(lab) if isinstance(lab, str) else None for lab in sc["label"]],
-                          dtype="Int64")
+    sc["rank"] = sc["label"].astype(object).map(ranks).astype("Float64").astype("Int64")
     return sc
+
+
+@per_review
+def _level_counts(review: Review, cycle: str, partnerships: frozenset | None = None) -> dict[str, list[int]]:
+    """criterion -> [rows at level 0, ..., level k-1, rows not assessed] among the `cycle`'s scores
+    (of `partnerships` only, when given). Vectorised: once per cycle, not once per criterion."""
+    sc = _scored(review, cycle)
+    if partnerships is not None:
+        sc = sc[sc["partnership"].isin(partnerships)]
+    if sc.empty:
+        return {}
+    k = len(review.labels)
+    rank = sc["rank"].fillna(k).astype(int).to_numpy()
+    table = (pd.DataFrame({"criterion": sc["criterion"].to_numpy(), "rank": rank})
+             .groupby(["criterion", "rank"]).size().unstack(fill_value=0)
+             .reindex(columns=range(k + 1), fill_value=0))
+    return {c: [int(v) for v in row] for c, row in zip(table.index, table.to_numpy())}
 
 
 def _national_full_label(review: Review) -> str:
@@ -295,14 +315,30 @@ def standing(review: Review, cycle: str, partnership: str, peer_group: str | Non
     nat = nat[nat["cycle"] == cycle] if not nat.empty else nat
     nat_ok = not nat.empty and set(nat["label"]) <= set(labels)
 
+    # counts per criterion and level, once per cycle (and peer group), not one filter per criterion
+    k = len(labels)
+    zero = [0] * (k + 1)
+    every = _level_counts(review, cycle)
+    mine = sc[sc["partnership"] == partnership]
+    own_counts = _level_counts(review, cycle, frozenset([partnership])) if len(mine) else {}
+    own_first = mine.drop_duplicates("criterion", keep="first").set_index("criterion")
+    peer_counts = _level_counts(review, cycle, frozenset(peers)) if peers else {}
+    in_peers = partnership in peers
+
+    def _sum(values) -> int:
+        return int(sum(values))
+
     rows = []
     for c in crit.itertuples(index=False):
-        cs = sc[sc["criterion"] == c.criterion]
-        own = cs[cs["partnership"] == partnership]
-        own_rank = own["rank"].iloc[0] if len(own) else pd.NA
-        own_score = own["score"].iloc[0] if len(own) else pd.NA
+        allc = every.get(c.criterion, zero)
+        ownc = own_counts.get(c.criterion, zero)
+        if c.criterion in own_first.index:
+            own_rank = own_first["rank"].loc[c.criterion]
+            own_score = own_first["score"].loc[c.criterion]
+        else:
+            own_rank = own_score = pd.NA
         own_label = labels[int(own_rank)] if not pd.isna(own_rank) else NOT_ASSESSED
-        assessed = cs[cs["rank"].notna()]
+        n_assessed = _sum(allc[:k])
         row = {
             "criterion": c.criterion,
             "name": c.name,
@@ -311,10 +347,10 @@ def standing(review: Review, cycle: str, partnership: str, peer_group: str | Non
             "label": own_label,
             "level_rank": own_rank,
         }
-        counts = {lab: int((assessed["rank"] == i).sum()) for i, lab in enumerate(labels)}
-        n_blank = int(cs["rank"].isna().sum())
-        source = "scores" if len(assessed) else ""
-        if not len(assessed) and nat_ok:
+        counts = {lab: int(allc[i]) for i, lab in enumerate(labels)}
+        n_blank = int(allc[k])
+        source = "scores" if n_assessed else ""
+        if not n_assessed and nat_ok:
             nc = nat[nat["criterion"] == c.criterion]
             if len(nc):
                 counts = {lab: int(nc.loc[nc["label"] == lab, "count"].sum()) for lab in labels}
@@ -323,31 +359,29 @@ def standing(review: Review, cycle: str, partnership: str, peer_group: str | Non
         row[NOT_ASSESSED] = n_blank
         plans = sum(counts.values())
         row["plans"] = plans
-        others = assessed[assessed["partnership"] != partnership]
+        others = [a - b for a, b in zip(allc[:k], ownc[:k])]   # every other plan assessed, per level
         if pd.isna(own_rank):
             row["higher"] = row["same"] = row["lower"] = pd.NA
         else:
-            row["higher"] = int((others["rank"] < own_rank).sum())
-            row["same"] = int((others["rank"] == own_rank).sum())
-            row["lower"] = int((others["rank"] > own_rank).sum())
+            r = int(own_rank)
+            row["higher"], row["same"], row["lower"] = _sum(others[:r]), int(others[r]), _sum(others[r + 1:])
         row["full_count"] = counts.get(full, 0)
         row["full_share"] = _share(row["full_count"], plans)
         row["peer_group"] = group
         if peers and source == "scores":
-            pa = assessed[assessed["partnership"].isin(peers)]
-            po = pa[pa["partnership"] != partnership]
-            row["peer_plans"] = len(pa)
+            pa = peer_counts.get(c.criterion, zero)[:k]                       # the group, itself included
+            po = [a - b for a, b in zip(pa, ownc[:k])] if in_peers else pa    # the group without itself
+            row["peer_plans"] = _sum(pa)
             if pd.isna(own_rank):
                 row["peer_higher"] = row["peer_same"] = row["peer_lower"] = pd.NA
             else:
-                row["peer_higher"] = int((po["rank"] < own_rank).sum())
-                row["peer_same"] = int((po["rank"] == own_rank).sum())
-                row["peer_lower"] = int((po["rank"] > own_rank).sum())
-            row["peer_full_count"] = int((pa["rank"] == 0).sum())
-            row["peer_full_share"] = _share(row["peer_full_count"], len(pa))
+                r = int(own_rank)
+                row["peer_higher"], row["peer_same"], row["peer_lower"] = _sum(po[:r]), int(po[r]), _sum(po[r + 1:])
+            row["peer_full_count"] = int(pa[0]) if k else 0
+            row["peer_full_share"] = _share(row["peer_full_count"], row["peer_plans"])
         else:
-            for k in ("peer_plans", "peer_higher", "peer_same", "peer_lower", "peer_full_count"):
-                row[k] = pd.NA
+            for key in ("peer_plans", "peer_higher", "peer_same", "peer_lower", "peer_full_count"):
+                row[key] = pd.NA
             row["peer_full_share"] = float("nan")
         row["source"] = source
         rows.append(row)
@@ -368,13 +402,14 @@ def standing(review: Review, cycle: str, partnership: str, peer_group: str | Non
 # Change since the previous cycle
 # ---------------------------------------------------------------------------------------------
 
+@per_review
 def previous_cycle(review: Review, cycle: str) -> str:
     """The latest cycle before `cycle` that has any assessed score, or "" when none."""
     order = _cycles_sorted(review)
     if cycle not in order:
         return ""
     sc = review.scores
-    scored_cycles = set(sc.loc[sc["score"].notna(), "cycle"]) if not sc.empty else set()
+    scored_cycles = set(sc.loc[sc["score"].notna(), "cycle"].unique()) if not sc.empty else set()
     for c in reversed(order[: order.index(cycle)]):
         if c in scored_cycles:
             return c
@@ -529,7 +564,8 @@ def ranks(review: Review, cycle: str, names: Mapping[str, str] | None = None) ->
     if sc.empty:
         return pd.DataFrame(columns=cols)
     g = sc.groupby("partnership")["rank"]
-    out = pd.DataFrame({"fully_met": g.apply(lambda s: int((s == 0).sum())), "assessed": g.size()}).reset_index()
+    out = pd.DataFrame({"fully_met": (sc["rank"] == 0).astype(int).groupby(sc["partnership"]).sum(),
+                        "assessed": g.size()}).reset_index()
     pg = dict(zip(review.partnerships["partnership"], review.partnerships["peer_group"]))
     out["peer_group"] = out["partnership"].map(lambda p: pg.get(p, "") or "")
     out["rank"] = out["fully_met"].rank(method="min", ascending=False).astype(int)
@@ -593,13 +629,14 @@ def _extent_bounds(extent, count, all_plans):
     return None, None
 
 
+@per_review
 def theme_cycles(review: Review) -> list[str]:
     """Cycles after the 2019 review that have assessed scores or national figures, oldest first."""
     cyc = review.cycles
     if cyc.empty:
         return []
     later = cyc[cyc["start_year"] >= THEMES_REVIEW_YEAR] if "start_year" in cyc.columns else cyc
-    have = set(review.scores.loc[review.scores["score"].notna(), "cycle"]) if not review.scores.empty else set()
+    have = set(review.scores.loc[review.scores["score"].notna(), "cycle"].unique()) if not review.scores.empty else set()
     if not review.national.empty:
         have |= set(review.national["cycle"])
     return [c for c in _cycles_sorted(review) if c in set(later["cycle"]) and c in have]
@@ -615,6 +652,7 @@ def theme_cycle_columns(cycle: str) -> dict[str, str]:
             "source": f"{cycle} source"}
 
 
+@per_review
 def _full_counts(review: Review, cycle: str) -> dict[str, tuple[int, int, str]]:
     """criterion -> (plans at best level, plans assessed, source) for `cycle`: from scores when
     the criterion has any assessed score, else from National figures."""
@@ -634,6 +672,7 @@ def _full_counts(review: Review, cycle: str) -> dict[str, tuple[int, int, str]]:
     return out
 
 
+@per_review
 def theme_rows(review: Review) -> pd.DataFrame:
     """One row per 2019 theme (Themes 2019 order).
 

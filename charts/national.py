@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential
 
 from charts.style import (GRID, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, base_layout, level_colours,
                           level_patterns, text_colour)
+from analysis.memo import by_content
 from loaders.model import NOT_ASSESSED
 
 # ---------------------------------------------------------------------------------------------
@@ -123,6 +125,7 @@ def _criterion_axis(frame: pd.DataFrame, order: list[str] | None = None) -> tupl
 # Criteria coverage: stacked horizontal bars
 
 
+@by_content
 def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: list[str] | None = None,
                  height: int | None = None) -> go.Figure:
     """Stacked horizontal bar per criterion from `analysis.national.coverage`.
@@ -198,7 +201,13 @@ def _nice_step(top: int) -> int:
 # ---------------------------------------------------------------------------------------------
 # Heatmap: partnership x criterion
 
+# Beyond this many cells (e.g. 300 partnerships x 100 criteria) a cell is a few pixels wide: its
+# letter would not fit, and tens of thousands of text marks make the chart slow to send and draw.
+# Colours, the hover and the Data tab (every cell) remain.
+CELL_TEXT_MAX = 5000
 
+
+@by_content
 def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -> go.Figure:
     """Partnership x criterion grid from `analysis.national.heatmap_frame`.
 
@@ -220,38 +229,41 @@ def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -
     crit = frame.drop_duplicates("criterion").sort_values("criterion_order")
     ids = crit["criterion"].astype(str).tolist()
     names = dict(zip(ids, crit["name"].astype(str)))
-    cell = {(str(r.partnership), str(r.criterion)): str(r.label) for r in frame.itertuples(index=False)}
+    # the grid of labels, partnerships x criteria (vectorised: 300 x 100 is 30,000 cells)
+    cells = pd.DataFrame({"partnership": frame["partnership"].astype(str).to_numpy(),
+                          "criterion": frame["criterion"].astype(str).to_numpy(),
+                          "label": frame["label"].astype(str).to_numpy()})
+    grid = (cells.drop_duplicates(["partnership", "criterion"], keep="last")
+            .pivot(index="partnership", columns="criterion", values="label")
+            .reindex(index=parts, columns=ids).to_numpy(dtype=object))
+    grid[pd.isna(grid)] = NOT_ASSESSED
+    flat = grid.ravel().tolist()
 
-    z, hover = [], []
-    tx, ty, tt, tc = [], [], [], []
-    for p in parts:
-        zrow, hrow = [], []
-        for cid in ids:
-            lbl = cell.get((p, cid), NOT_ASSESSED)
-            zrow.append(index[lbl])
-            hrow.append(f"<b>{_esc(p)}</b><br>{_esc(cid)}. {_esc(names[cid])}<br>{_esc(lbl)}")
-            tx.append(cid)
-            ty.append(p)
-            tt.append(short[lbl])
-            tc.append(text_colour(colours.get(lbl, NOT_ASSESSED_COLOUR)))
-        z.append(zrow)
-        hover.append(hrow)
+    ylab = {p: _esc(p) for p in parts}
+    z = np.array([index[lbl] for lbl in flat], dtype=int).reshape(grid.shape)
+    row_text = [f"<b>{ylab[p]}</b><br>" for p in parts]
+    col_text = [f"{_esc(cid)}. {_esc(names[cid])}<br>" for cid in ids]
+    esc = {lbl: _esc(lbl) for lbl in levels}
+    hover = np.array([[r + c + esc[lbl] for c, lbl in zip(col_text, row)] for r, row in zip(row_text, grid.tolist())],
+                     dtype=object)
 
     scale = []
     for i, lbl in enumerate(levels):
         colour = colours.get(lbl, NOT_ASSESSED_COLOUR)
         scale += [[i / k, colour], [(i + 1) / k, colour]]
     fig = go.Figure()
-    ylab = {p: _esc(p) for p in parts}
-    ty = [ylab[p] for p in ty]
     fig.add_trace(go.Heatmap(
         x=ids, y=[ylab[p] for p in parts], z=z, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False,
         xgap=1, ygap=1, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name="",
     ))
-    fig.add_trace(go.Scatter(
-        x=tx, y=ty, mode="text", text=tt, textfont=dict(color=tc, size=12), hoverinfo="skip",
-        showlegend=False, name="cell text",
-    ))
+    lettered = len(flat) <= CELL_TEXT_MAX
+    if lettered:  # the short text in each cell (beyond CELL_TEXT_MAX cells they would not fit, or be read)
+        on = {lbl: text_colour(colours.get(lbl, NOT_ASSESSED_COLOUR)) for lbl in levels}
+        fig.add_trace(go.Scatter(
+            x=ids * len(parts), y=[ylab[p] for p in parts for _ in ids], mode="text",
+            text=[short[lbl] for lbl in flat], textfont=dict(color=[on[lbl] for lbl in flat], size=12),
+            hoverinfo="skip", showlegend=False, name="cell text",
+        ))
     for lbl in shown:  # legend entries: a coloured square and the short text per level
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", name=f"{short[lbl]}  {_esc(lbl)}",
@@ -265,6 +277,8 @@ def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[ylab[p] for p in reversed(parts)],
                      showgrid=False, range=[-0.5, len(parts) - 0.5])
     fig.update_layout(legend_traceorder="normal")
+    if not lettered:
+        fig.update_layout(legend_title_text=f"{len(flat):,} cells, too many to letter: hover a cell or see the Data tab. ")
     return fig
 
 
@@ -272,6 +286,7 @@ def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -
 # Dumbbell: previous vs current share fully met
 
 
+@by_content
 def dumbbell(change: pd.DataFrame, label: str = "fully met", order: list[str] | None = None,
              height: int | None = None) -> go.Figure:
     """Per criterion, the share of plans fully met in the previous cycle (circle) and this one
@@ -335,6 +350,7 @@ def _anchor(when, lo, hi) -> str:
     return "left" if (pd.Timestamp(when) - lo).total_seconds() / span < 0.5 else "right"
 
 
+@by_content
 def timeline_cumulative(cum: pd.DataFrame, due_date, extended_due_date=None, total: int | None = None,
                         height: int | None = None) -> go.Figure:
     """Step line of plans received over time (from `analysis.national.cumulative_received` or
@@ -381,6 +397,7 @@ STATUS_SYMBOL = {"On time": "circle", "Late": "triangle-right"}
 STATUS_COLOUR = {"On time": OKABE_ITO[0], "Late": OKABE_ITO[1]}
 
 
+@by_content
 def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
                       height: int | None = None) -> go.Figure:
     """Each received plan as a point (from `timeline(...).partnerships` / `submission_status`).
@@ -593,6 +610,7 @@ def _cividis_best_dark() -> list[list]:
     return [[i / (len(colours) - 1), c] for i, c in enumerate(colours)]
 
 
+@by_content
 def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None = None) -> go.Figure:
     """A tile grid map of Scotland from `analysis.national.partnership_fully_met`: one square per
     partnership, roughly where it lies (TILE_POSITIONS; others in extra rows below).

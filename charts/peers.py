@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import style
+from analysis.memo import by_content
 from loaders.model import NOT_ASSESSED
 
 ROW_BASE = 52          # px per criterion / theme for the bar, plus LINE_HEIGHT per line of words
@@ -92,6 +93,7 @@ def _rows(fig: go.Figure, ticktext: list[str], words: list[str], x_left: float, 
 # Spine: distribution of all plans per criterion, the partnership's own level marked
 # ---------------------------------------------------------------------------------------------
 
+@by_content
 def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: str,
           peer_label: str = "Peer group") -> go.Figure:
     """Diverging stacked bars: per criterion, the share of plans at the best level to the right of
@@ -190,6 +192,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
 # Change since the previous cycle: a dumbbell over the ordinal levels
 # ---------------------------------------------------------------------------------------------
 
+@by_content
 def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_label: str | None = None) -> go.Figure:
     """Per criterion: an open circle at the previous cycle's level and a symbol at this cycle's
     level (▶ moved up, ◀ moved down, ● same, ★ no earlier level, ✕ not assessed), joined by a
@@ -261,6 +264,7 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
 # 2019 themes followed into later cycles
 # ---------------------------------------------------------------------------------------------
 
+@by_content
 def themes_chart(theme_rows: pd.DataFrame, cycles: list[str]) -> go.Figure:
     """For each theme with a criterion: that criterion's count of plans fully met in each later
     cycle (one marker shape per cycle, joined by a thin line), and what the 2019 review said:
