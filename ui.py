@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import datasource
+from analysis import warm
 from export import to_safe_csv
 from loaders import Review, WorkbookUnreadable, read_workbook
 
@@ -40,7 +41,11 @@ def _read(key: str, _source: datasource.Source) -> Loaded:
     never modified (analysis functions are pure), so no copy is made on each rerun."""
     try:
         data = datasource.read_bytes(_source)
-        return Loaded(_source, read_workbook(data))
+        # Published versions passed every check when uploaded (the store verifies their sha256);
+        # the sample is ours. Only those skip the sheet-extent scan.
+        review = read_workbook(data, trusted=_source.kind in ("store", "sample"))
+        warm.start(review)  # every cycle's analysis, once per workbook, in the background
+        return Loaded(_source, review)
     except WorkbookUnreadable as exc:
         return Loaded(_source, None, exc.message)
     except Exception as exc:  # e.g. the store's file is damaged: report it, never a traceback
@@ -195,7 +200,7 @@ def chart_card(title: str, summary: str, fig, data: pd.DataFrame, *, key: str, n
             download_csv(data, filename or f"{key}.csv", key=f"download-{key}")
         if note:
             st.caption(note)
-        st.page_link("views/definitions.py", label="Definitions: criteria, scale and sources",
+        st.page_link("views/definitions.py", label="Definitions and sources",  # short: one line at 320 px
                      icon=":material/menu_book:")
 
 

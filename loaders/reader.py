@@ -300,8 +300,12 @@ class _Checker:
                 first[key] = row
 
 
-def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = MAX_FILE_BYTES) -> Review:
-    """Read and check a workbook from a path, bytes or a binary file object."""
+def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = MAX_FILE_BYTES,
+                  trusted: bool = False) -> Review:
+    """Read and check a workbook from a path, bytes or a binary file object.
+
+    `trusted=True` is for bytes that already passed every safety check unchanged (a published
+    version, verified by its sha256; the shipped sample): it skips the sheet-extent scan only."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
@@ -317,7 +321,7 @@ def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = MAX
         data = source.read(max_bytes + 1)
         if not isinstance(data, bytes):
             raise WorkbookUnreadable("The upload could not be read as a file.")
-    check_bytes(data, max_bytes=max_bytes)
+    check_bytes(data, max_bytes=max_bytes, scan_sheets=not trusted)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
@@ -387,6 +391,7 @@ def _resolver(lookup: dict[str, str]):
             ck.error(t.name, row, t.label(t.col("Partnership")),
                      f"'{value}' is not a partnership in sheet Partnerships{suggest(value, choices) or '.'}")
         return name
+    resolve.find = find
     return resolve
 
 
@@ -455,7 +460,8 @@ def _scale(ck: _Checker):
             ck.error(t.name, None, None, "Sheet Scale has no levels. Fill it in or delete the sheet.")
     if not rows:
         rows = [(s, label, m, None) for s, label, m in DEFAULT_SCALE]
-    rows = sorted({r[0]: r for r in reversed(rows)}.values(), key=lambda r: -r[0])
+    rows = sorted({r[0]: r for r in reversed(rows)}.values(), key=lambda r: -r[0])     # first of each score
+    rows = [r for i, r in enumerate(rows) if norm(r[1]) not in {norm(s[1]) for s in rows[:i]}]  # and label
     n = len(rows)
     scale = make_frame("scale", {
         "score": [r[0] for r in rows], "label": [r[1] for r in rows],
@@ -506,21 +512,23 @@ def _cycle_of(text: str, known: tuple) -> str | None:
 def _keys(ck: _Checker, t: Table, resolve, cycles: pd.DataFrame) -> list:
     """(partnership, cycle) per row; None for rows with an unknown or blank one, or a repeat."""
     known = tuple(cycles["cycle"])
-    out, first = [], {}
-    for row, p_text, c_text in zip(t.numbers, ck.required_texts(t, "Partnership"), ck.required_texts(t, "Cycle")):
-        p = resolve(ck, t, row, p_text) if p_text else None
-        c = _cycle_of(c_text, known) if c_text else None
-        if c_text and c is None and "Cycles" in ck.usable:
-            ck.error(t.name, row, t.label(t.col("Cycle")),
-                     f"Cycle '{c_text}' is not in sheet Cycles (cycles there: {', '.join(known) or 'none'}).")
-        key = (p, c) if p and c else None
-        if key in first:
+    p_texts, c_texts = ck.required_texts(t, "Partnership"), ck.required_texts(t, "Cycle")
+    names = list(map(resolve.find, p_texts))
+    found = list(map(_cycle_of, c_texts, itertools.repeat(known)))
+    out, first = list(zip(names, found)), {}
+    for i, (p, c) in enumerate(out):
+        row = t.numbers[i]
+        if p is None or c is None:
+            if p is None and p_texts[i]:
+                resolve(ck, t, row, p_texts[i])                  # reports the unknown name
+            if c is None and c_texts[i] and "Cycles" in ck.usable:
+                ck.error(t.name, row, t.label(t.col("Cycle")),
+                         f"Cycle '{c_texts[i]}' is not in sheet Cycles (cycles there: {', '.join(known) or 'none'}).")
+            out[i] = None
+        elif first.setdefault((p, c), row) != row:
             ck.error(t.name, row, t.label(t.col("Partnership")),
-                     f"{p} appears twice for cycle {c} (first in row {first[key]}).")
-            key = None
-        elif key:
-            first[key] = row
-        out.append(key)
+                     f"{p} appears twice for cycle {c} (first in row {first[(p, c)]}).")
+            out[i] = None
     return out
 
 
@@ -598,33 +606,30 @@ def _scores(ck: _Checker, resolve, cycles, criteria, scale, label_of) -> pd.Data
     crits = [c for c in criteria["criterion"] if c in crit_cols]
     if not crits or not t.rows:
         return make_frame("scores")
-    # every score cell at once: factorize, then check each distinct value once
+    # every score cell at once: factorized, so each distinct value is looked up once
     idx = [crit_cols[c] for c in crits]
-    n_cols = len(idx)
+    n_cols, labels = len(idx), list(scale["label"])
     pick = operator.itemgetter(*idx) if n_cols > 1 else (lambda cells: (cells[idx[0]],))
-    flat = np.fromiter(itertools.chain.from_iterable(map(pick, t.rows)), object, len(t.rows) * n_cols)
-    codes, uniques = pd.factorize(flat, use_na_sentinel=False)
-    labels = list(scale["label"])
-    code_label = np.full(len(uniques) + 1, -1)      # -> position in `labels`, -1 = blank
-    bad = []
-    for u, value in enumerate(uniques):
+
+    def level_of_value(value) -> int:           # position in `labels`; -1 blank; -2 not on the scale
         text = cell_text(value)
-        if text:
-            label = label_of.get(norm(text))
-            if label is None:
-                bad.append(u)
-            else:
-                code_label[u] = labels.index(label)
-    if bad:
+        label = label_of.get(norm(text)) if text else None
+        return -1 if not text else -2 if label is None else labels.index(label)
+    codes, uniques = pd.factorize(np.fromiter(itertools.chain.from_iterable(map(pick, t.rows)), object,
+                                              len(t.rows) * n_cols), use_na_sentinel=False)
+    level = np.array([level_of_value(v) for v in uniques], dtype=np.intp)[codes]
+    bad = np.flatnonzero(level == -2)
+    if len(bad):
         choices = ", ".join(labels) + " (or " + ", ".join(str(s) for s in scale["score"]) + ")"
-        for cell in np.flatnonzero(np.isin(codes, bad)):
+        for cell in bad:
             r, c = divmod(int(cell), n_cols)
-            text = cell_text(flat[cell])
+            text = cell_text(t.rows[r][idx[c]])
             ck.error(t.name, t.numbers[r], t.label(idx[c]),
                      f"'{text}' is not on the scale{suggest(text, labels) or '.'} Use one of {choices}, "
                      "or leave it blank if not assessed.")
+        level[bad] = -1
     rows = np.array([i for i, k in enumerate(keys) if k], dtype=np.intp)
-    level = code_label[codes].reshape(len(t.rows), n_cols)[rows].ravel()
+    level = level.reshape(len(t.rows), n_cols)[rows].ravel()
     assessed = level >= 0
     partnership_names = [keys[i][0] for i in rows]
     cycle_names = [keys[i][1] for i in rows]

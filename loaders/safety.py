@@ -39,8 +39,11 @@ DAMAGED = ("The file is damaged or incomplete (perhaps cut short while uploading
            "Save it again from Excel and retry.")
 
 
-def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> None:
-    """Raise WorkbookUnreadable with a plain-English reason when `data` is not a safe .xlsx."""
+def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES, scan_sheets: bool = True) -> None:
+    """Raise WorkbookUnreadable with a plain-English reason when `data` is not a safe .xlsx.
+
+    `scan_sheets=False` skips step 3 (the sheets' cell extents: ~20% of reading time at 100x) for
+    bytes that already passed it: a published version, whose sha256 the store checks on reading."""
     if len(data) == 0:
         raise WorkbookUnreadable("The file is empty.")
     if len(data) > max_bytes:
@@ -57,7 +60,7 @@ def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             _check_zip(zf)
-            for name in _sheet_parts(zf):
+            for name in _sheet_parts(zf) if scan_sheets else ():
                 rows, cols = sheet_extent(_stream(zf, name)) or _extent_exact(_stream(zf, name))
                 if rows * cols > MAX_SHEET_CELLS:
                     raise WorkbookUnreadable(

@@ -250,3 +250,19 @@ def test_reader_documents_what_it_never_does():
     for module in (loaders.reader, loaders.safety):
         doc = module.__doc__.lower()
         assert "never runs macros" in doc and "external links" in doc and "cached" in doc
+
+
+def test_trusted_skips_only_the_sheet_scan(monkeypatch):
+    """trusted=True (published versions, the sample) skips the sheet-extent scan and nothing else."""
+    from loaders import safety
+    from builders import workbook_bytes
+
+    calls = []
+    real = safety.sheet_extent
+    monkeypatch.setattr(safety, "sheet_extent", lambda chunks: calls.append(1) or real(chunks))
+    data = workbook_bytes()
+    assert read_workbook(data).ok and calls
+    calls.clear()
+    assert read_workbook(data, trusted=True).ok and not calls
+    with pytest.raises(WorkbookUnreadable):
+        read_workbook(b"not,a,workbook\n", trusted=True)
