@@ -15,6 +15,7 @@ import re
 import pandas as pd
 
 from analysis import peers as P
+from analysis.memo import per_review
 from charts import style
 from loaders.model import NOT_ASSESSED, Review
 
@@ -136,7 +137,14 @@ def partnership_report_html(review: Review, cycle: str, partnership: str, hide_n
                             provenance: str = "") -> str:
     """A self-contained HTML report on `partnership`'s plan in `cycle` (A4, prints well, no
     external assets). `provenance`: the data version line (file, version, date, or the
-    "illustrative sample" note). With `hide_names`, no other partnership's name or alias appears."""
+    "illustrative sample" note). With `hide_names`, no other partnership's name or alias appears.
+    Built once per workbook, choice and day (the page offers it on every rerun)."""
+    return _report_html(review, cycle, partnership, bool(hide_names), provenance, dt.date.today())
+
+
+@per_review
+def _report_html(review: Review, cycle: str, partnership: str, hide_names: bool, provenance: str,
+                 today: dt.date) -> str:
     t = _Text(review, partnership, hide_names)
     labels = review.labels
     colours = style.level_colours(labels)
@@ -301,7 +309,7 @@ def partnership_report_html(review: Review, cycle: str, partnership: str, hide_n
         w(f"<dt>{t(k)}</dt><dd>{t(v)}</dd>")
     w("</dl></section>")
 
-    w(f"<footer>Prepared {P.format_date(dt.date.today())}"
+    w(f"<footer>Prepared {P.format_date(today)}"
       + (f" · {t(provenance)}" if provenance else "")
       + (" · Other partnerships' names are hidden." if hide_names else "") + "</footer>")
     w("</body></html>")

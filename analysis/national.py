@@ -165,9 +165,9 @@ def _level_of(review: Review):
 @per_review
 def plans_in_cycle(review: Review, cycle: str) -> list[str]:
     """Partnerships with a Scores row or a received plan for `cycle`, in workbook order."""
-    scored = set(review.scores.loc[review.scores["cycle"] == cycle, "partnership"].astype(str))
+    scored = set(review.scores.loc[review.scores["cycle"] == cycle, "partnership"].astype(str).unique())
     subs = review.submissions
-    received = set(subs.loc[(subs["cycle"] == cycle) & subs["submitted"].notna(), "partnership"].astype(str))
+    received = set(subs.loc[(subs["cycle"] == cycle) & subs["submitted"].notna(), "partnership"].astype(str).unique())
     order = _partnership_order(review)
     members = scored | received
     return sorted(members, key=lambda p: (order.get(p, len(order)), p))
@@ -188,7 +188,8 @@ def _scores_coverage(review: Review, cycle: str) -> pd.DataFrame:
     level = _level_of(review)
     s = review.scores[(review.scores["cycle"] == cycle) & review.scores["score"].notna()]
     label_of_score = dict(zip(review.scale["score"].astype(int), review.scale["label"].astype(str)))
-    lab = s["label"].astype(object).where(s["label"].notna(), s["score"].map(lambda v: label_of_score.get(int(v))))
+    gap = s["label"].isna()  # a score without its label: the scale's label for it (only those rows)
+    lab = s["label"].astype(object).where(~gap, s.loc[gap, "score"].map(lambda v: label_of_score.get(int(v))))
     counted = pd.DataFrame({"criterion": s["criterion"].astype(str).to_numpy(),
                             "label": lab.astype(str).to_numpy(),
                             "partnership": s["partnership"].astype(str).to_numpy()})

@@ -291,6 +291,7 @@ STANDING_FIXED = [
 ]
 
 
+@per_review
 def standing(review: Review, cycle: str, partnership: str, peer_group: str | None = None) -> pd.DataFrame:
     """One row per criterion (criteria order): where `partnership` stands among all plans in `cycle`.
 
@@ -420,6 +421,7 @@ CHANGE_COLUMNS = ["criterion", "name", "previous_cycle", "previous_score", "prev
                   "previous_rank", "cycle", "score", "label", "level_rank", "direction"]
 
 
+@per_review
 def change(review: Review, cycle: str, partnership: str) -> pd.DataFrame:
     """One row per criterion: `partnership`'s level in the previous cycle (see `previous_cycle`)
     and in `cycle`.
@@ -494,6 +496,7 @@ def strengths_priorities(review: Review, cycle: str, partnership: str,
 # Submission
 # ---------------------------------------------------------------------------------------------
 
+@per_review
 def submission_position(review: Review, cycle: str, partnership: str) -> dict:
     """When `partnership`'s plan for `cycle` arrived, against the deadline and the other plans.
 

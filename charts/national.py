@@ -19,8 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential
 
-from charts.style import (GRID, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, base_layout, level_colours,
-                          level_patterns, text_colour)
+from charts.style import (GRID, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, base_layout, edge_colour,
+                          level_colours, level_patterns, text_colour)
 from analysis.memo import by_content
 from loaders.model import NOT_ASSESSED
 
@@ -145,13 +145,15 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
     patterns = _distinct(level_patterns([lbl for lbl in levels if lbl != NOT_ASSESSED]))
     ids, ytext = _criterion_axis(cov, order)
     plans = cov.drop_duplicates("criterion").set_index("criterion")["plans"]
+    plans_of = dict(zip(plans.index, plans))
+    names = [_esc(n) for n in cov.drop_duplicates("criterion").set_index("criterion")["name"].reindex(ids)]
     fig = go.Figure()
     for lbl in levels:
-        part = cov[cov["label"] == lbl].drop_duplicates("criterion").set_index("criterion")
-        counts = [int(part["count"].get(cid, 0)) for cid in ids]
-        shares = [float(part["share"].get(cid, 0.0)) for cid in ids]
+        part = cov[cov["label"] == lbl].drop_duplicates("criterion")
+        count_of, share_of = dict(zip(part["criterion"], part["count"])), dict(zip(part["criterion"], part["share"]))
+        counts = [int(count_of.get(cid, 0)) for cid in ids]
+        shares = [float(share_of.get(cid, 0.0)) for cid in ids]
         colour = colours.get(lbl, NOT_ASSESSED_COLOUR)
-        names = [_esc(n) for n in cov.drop_duplicates("criterion").set_index("criterion")["name"].reindex(ids)]
         fig.add_trace(go.Bar(
             name=_esc(lbl),
             orientation="h",
@@ -162,10 +164,10 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
             insidetextanchor="middle",
             textangle=0,
             textfont=dict(color=text_colour(colour)),
-            marker=dict(color=colour, line=dict(color="#ffffff", width=1),
+            marker=dict(color=colour, line=dict(color=edge_colour(colour), width=1),
                         pattern=dict(shape=patterns.get(lbl, ""), fgcolor=text_colour(colour), fillmode="overlay",
                                      fgopacity=0.25, size=8, solidity=0.2)),
-            customdata=[[n, k, s, int(plans.get(cid, 0))] for n, k, s, cid in zip(names, counts, shares, ids)],
+            customdata=[[n, k, s, int(plans_of.get(cid, 0))] for n, k, s, cid in zip(names, counts, shares, ids)],
             hovertemplate=("<b>%{customdata[0]}</b><br>" + _esc(lbl)
                            + ": %{customdata[1]} of %{customdata[3]} plans (%{customdata[2]:.0%})<extra></extra>"),
         ))
@@ -297,11 +299,11 @@ def dumbbell(change: pd.DataFrame, label: str = "fully met", order: list[str] | 
     prev_cycle = str(change["previous_cycle"].iloc[0])
     cycle = str(change["cycle"].iloc[0])
     ids, ytext = _criterion_axis(change, order)
-    rows = change.drop_duplicates("criterion").set_index("criterion")
+    rows = change.drop_duplicates("criterion").set_index("criterion").to_dict("index")
     fig = go.Figure()
     lx, ly = [], []
     for cid in ids:
-        a, b = rows.loc[cid, "previous_share"], rows.loc[cid, "share"]
+        a, b = rows[cid]["previous_share"], rows[cid]["share"]
         if pd.notna(a) and pd.notna(b):
             lx += [float(a), float(b), None]
             ly += [ytext[cid], ytext[cid], None]
@@ -310,14 +312,14 @@ def dumbbell(change: pd.DataFrame, label: str = "fully met", order: list[str] | 
     # the circle is drawn larger, so it still rings the diamond when the two shares are equal
     for which, name, symbol, colour, size in (("previous_", prev_cycle, "circle", OKABE_ITO[1], 16),
                                               ("", cycle, "diamond", OKABE_ITO[0], 12)):
-        keep = [cid for cid in ids if pd.notna(rows.loc[cid, f"{which}share"])]
-        counts = [int(rows.loc[cid, f"{which}count"]) for cid in keep]
-        plans = [int(rows.loc[cid, f"{which}plans"]) for cid in keep]
-        shares = [float(rows.loc[cid, f"{which}share"]) for cid in keep]
+        keep = [cid for cid in ids if pd.notna(rows[cid][f"{which}share"])]
+        counts = [int(rows[cid][f"{which}count"]) for cid in keep]
+        plans = [int(rows[cid][f"{which}plans"]) for cid in keep]
+        shares = [float(rows[cid][f"{which}share"]) for cid in keep]
         fig.add_trace(go.Scatter(
             name=_esc(name), x=shares, y=[ytext[cid] for cid in keep], mode="markers",
             marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="#ffffff", width=1)),
-            customdata=[[_esc(rows.loc[cid, "name"]), k, n] for cid, k, n in zip(keep, counts, plans)],
+            customdata=[[_esc(rows[cid]["name"]), k, n] for cid, k, n in zip(keep, counts, plans)],
             hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{_esc(name)}: %{{customdata[1]}} of "
                            f"%{{customdata[2]}} plans {_esc(label)} (%{{x:.0%}})<extra></extra>"),
         ))
@@ -632,14 +634,18 @@ def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None =
     zgrey = [[None] * ncols for _ in range(nrows)]
     hover = [[""] * ncols for _ in range(nrows)]
     tx, ty, tt, tc = [], [], [], []
+    records = data[~data.index.duplicated(keep="first")].to_dict("index")
+    colour_of: dict[int, str] = {}
     for r in layout.itertuples(index=False):
-        rec = data.loc[r.partnership]
+        rec = records[r.partnership]
         value = rec["fully_met"]
         assessed = int(rec["assessed"]) if "assessed" in rec and pd.notna(rec["assessed"]) else 0
         if pd.notna(value):
             value = int(value)
             z[r.row][r.col] = value
-            colour = _hex(sample_colorscale(scale, [value / zmax])[0])
+            if value not in colour_of:
+                colour_of[value] = _hex(sample_colorscale(scale, [value / zmax])[0])
+            colour = colour_of[value]
             hover[r.row][r.col] = (f"<b>{_esc(r.partnership)}</b><br>{value} of {n_crit} criteria {_esc(label)}"
                                    f"<br>{assessed} assessed")
             shown = str(value)

@@ -123,7 +123,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
         fig.add_trace(go.Bar(
             y=ys, x=share if i == 0 else -share, base=None, orientation="h", name=lab,
             width=0.5,
-            marker=dict(color=colour, line=dict(color="#ffffff", width=1),
+            marker=dict(color=colour, line=dict(color=style.edge_colour(colour), width=1),
                         pattern=dict(shape=patterns[lab], fgcolor=style.text_colour(colour), fillmode="overlay", size=6, solidity=0.15)),
             text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="end",
             textfont=dict(color=style.text_colour(colour), size=TEXT_SIZE),
@@ -168,7 +168,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
                       f"{int(st.at[r, 'peer_plans'])} plans)")
             words[r].append(f"▼ peers: {_pct(share)} {best}")
         fig.add_trace(go.Scatter(
-            x=px, y=py, mode="markers", name=f"{name}, share {best}",
+            x=px, y=py, mode="markers", name=_wrap(f"{name}, share {best}", WORDS_WIDTH),  # fits a phone legend
             marker=dict(symbol=PEER_SYMBOL, size=12, color=style.TEXT, line=dict(color="#ffffff", width=1)),
             text=ph, hovertemplate="%{text}<extra></extra>", cliponaxis=False))
     left_extent = max(sum(shares[lab].iat[r] for lab in labels[1:]) for r in range(n))

@@ -4,6 +4,11 @@ Scale levels are data (the workbook's Scale sheet), so colours are assigned by p
 ordered list of levels, not by name: the best level is dark blue, the worst light yellow (cividis,
 which is safe for every common kind of colour blindness), with "Not assessed" grey. Colour is never
 the only signal: each level also gets a fill pattern and every bar carries its label text.
+
+Contrast (WCAG 2.2 AA, checked by tests/test_style.py): text on a level colour (`text_colour`) has at
+least 4.5:1; every mark has at least 3:1 against the white background (1.4.11), either by its own
+colour or, for the light levels and "Not assessed", by a dark edge (`edge_colour`). The Okabe-Ito
+hues are darkened where needed to reach 3:1 on white.
 """
 from __future__ import annotations
 
@@ -16,7 +21,10 @@ TEXT = "#262730"
 GRID = "#d5d5d5"
 NOT_ASSESSED_COLOUR = "#d9d9d9"
 # Okabe-Ito, for categorical series that are not scale levels (e.g. "this partnership", "peers").
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Orange (#E69F00), sky blue (#56B4E9), reddish purple (#CC79A7) and yellow (#F0E442) are darkened
+# (same hue and saturation, less lightness) to reach 3:1 against white (WCAG 1.4.11).
+OKABE_ITO = ["#0072B2", "#BD8300", "#009E73", "#CA73A3", "#1D96DB", "#D55E00", "#9C920C", "#000000"]
+EDGE = "#595959"  # the edge of a light mark: 7:1 on white
 HIGHLIGHT = "#D55E00"  # one partnership picked out against the rest
 PATTERNS = ["", "/", "x", "\\", "+", "|", "-"]   # scale levels; "." is kept for "Not assessed"
 
@@ -38,12 +46,30 @@ def level_patterns(labels: list[str]) -> dict[str, str]:
     return out
 
 
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+    r, g, b = (c / 255 for c in hex_to_rgb(colour))
+    return sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+               for w, c in zip((0.2126, 0.7152, 0.0722), (r, g, b)))
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
 def text_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with `background` (a #rrggbb colour)."""
-    r, g, b = (c / 255 for c in hex_to_rgb(background))
-    lum = sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
-              for w, c in zip((0.2126, 0.7152, 0.0722), (r, g, b)))
-    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+    """Black or white, whichever contrasts more with `background` (a #rrggbb colour). The worse of
+    the two choices is at least 4.58:1, so text on any fill passes WCAG 1.4.3."""
+    return "#000000" if contrast(background, "#000000") >= contrast(background, "#ffffff") else "#ffffff"
+
+
+def edge_colour(fill: str, background: str = "#ffffff") -> str:
+    """The outline for a mark filled with `fill`: the background colour (a thin gap between
+    neighbouring segments) when the fill itself has 3:1 against the background, else EDGE, so that
+    the mark's boundary has 3:1 (WCAG 1.4.11)."""
+    return background if contrast(fill, background) >= 3 else EDGE
 
 
 def base_layout(fig, *, height: int | None = None, legend_title: str | None = None):

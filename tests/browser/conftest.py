@@ -94,21 +94,119 @@ def page(browser):
     context.close()
 
 
+# Viewport widths the browser tests look at: phone (390), the WCAG 1.4.10 reflow width (320),
+# desktop (1400) and a wide screen (1920).
+WIDTHS = {"phone": (390, 844), "narrow": (320, 720), "desktop": (1400, 1000), "wide": (1920, 1080)}
+
+
+@pytest.fixture
+def sized_page(browser):
+    """A factory: sized_page("phone") gives a page in its own context at that viewport."""
+    contexts = []
+
+    def make(size: str):
+        width, height = WIDTHS[size]
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def shown_page(browser, sample_app):
+    """shown_page("/criteria", "phone"): that page of the sample app, loaded once per session at that
+    viewport and shared by the tests that only look at it (page checks, axe scans, screenshots).
+    Tests that click or type use `page` or `sized_page` instead."""
+    contexts, pages = {}, {}
+
+    def get(path: str, size: str):
+        if (path, size) not in pages:
+            if size not in contexts:
+                width, height = WIDTHS[size]
+                contexts[size] = browser.new_context(viewport={"width": width, "height": height})
+            page = contexts[size].new_page()
+            open_page(page, sample_app.url + path)
+            pages[(path, size)] = page
+        return pages[(path, size)]
+
+    yield get
+    for context in contexts.values():
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page screenshot in artifacts/screenshots/ (a test artefact, never committed)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    # The document never scrolls: Streamlit's main area does. Make the viewport as tall as that
+    # area for the shot (the width, and so the layout, stays the same), then put it back.
+    size = page.viewport_size
+    tall = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return Math.max(main ? main.scrollHeight : 0, document.documentElement.scrollHeight);
+    }""")
+    try:
+        if tall > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": min(tall, 20000)})
+            page.wait_for_timeout(400)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
+        page.wait_for_timeout(200)
+    return path
+
+
 def open_page(page, url: str, *, wait_for_chart: bool = True):
-    """Go to a URL and wait until the app has finished running and charts are drawn."""
+    """Go to a URL and wait until the app has finished running and its charts are drawn."""
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMain"]', timeout=30000)
+    page.wait_for_selector('[data-testid="stMain"]', timeout=60000)
     wait_idle(page)
     if wait_for_chart:
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+        wait_charts(page)
     return page
 
 
-def wait_idle(page, timeout: float = 30000):
-    """Wait until the app's script run is over (the status widget shows no 'Running')."""
+# The stApp element carries data-test-script-state: "initial" before the first run, "running"
+# during a run, then "notRunning" (Streamlit's own e2e helper wait_for_app_run waits for that,
+# after data-test-connection-state="CONNECTED"). A check for "not 'running'" alone passes at once,
+# in the "initial" state before anything is drawn. The status widget is no signal: it also shows
+# "File change. Rerun" whenever a source file is saved while the server runs.
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+
+
+def wait_idle(page, timeout: float = 60000, *, delay: int = 250):
+    """Wait until the app's script run is over. `delay` ms first, so that a rerun just triggered by a
+    click or a key has time to start (the state is still "notRunning" until the server answers)."""
+    if delay:
+        page.wait_for_timeout(delay)
+    try:
+        page.wait_for_function(IDLE, timeout=timeout)
+    except Exception as exc:  # say what the app was doing
+        state = page.evaluate("""() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return {script: app && app.getAttribute('data-test-script-state'),
+                    connection: app && app.getAttribute('data-test-connection-state'),
+                    status: !!document.querySelector('[data-testid="stStatusWidget"]'),
+                    skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+                    visible: document.visibilityState};
+        }""")
+        raise AssertionError(f"{page.url}: the app did not become idle: {state}") from exc
+    page.wait_for_timeout(200)
+
+
+def wait_charts(page, timeout: float = 60000):
+    """Wait until every plotly chart element on the page has drawn its SVG."""
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-               && document.querySelector('[data-testid="stApp"]')
-               && document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') !== 'running'""",
-        timeout=timeout)
-    page.wait_for_timeout(300)
+        """() => {
+            const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+            return [...charts].every(c => c.querySelector('.js-plotly-plot .main-svg'));
+        }""", timeout=timeout)

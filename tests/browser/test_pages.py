@@ -1,0 +1,142 @@
+"""Every page in a real browser, on the shipped sample: it draws, says what it is, says the data is
+illustrative, shows no exception, fits a 320 px screen, and keeps the sidebar's choices in the URL.
+
+Screenshots of every page at phone (390 px), desktop (1400 px) and 320 px width go to
+artifacts/screenshots/ (a test artefact, never committed): look at them.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from conftest import ROOT, open_page, screenshot, wait_charts, wait_idle
+
+# (path, name for screenshots, words the page title must contain, minimum number of charts)
+PAGES = [
+    ("/", "overview", "overview", 2),
+    ("/criteria", "criteria", "Criteria coverage", 3),
+    ("/timeline", "timeline", "When plans were received", 2),
+    ("/partnership?partnership=Fife", "partnership", "Fife", 2),
+    ("/themes", "themes", "The 2019 review's key themes", 1),
+    ("/definitions", "definitions", "Definitions", 0),
+    ("/data", "data", "Data: upload and publish", 0),
+    ("/accessibility", "accessibility", "Accessibility statement", 0),
+]
+# Pages whose title names the cycle shown.
+CYCLE_IN_TITLE = {"overview", "criteria", "timeline", "partnership"}
+ILLUSTRATIVE = "Illustrative sample data"
+OTHER_CYCLE = "2020-2023"
+
+# Marks plotly draws for data: bar segments, scatter points and text points, heatmap images.
+MARKS = """el => {
+    const bars = [...el.querySelectorAll('.barlayer .point path')]
+        .filter(p => { const b = p.getBBox(); return b.width > 0 && b.height > 0; }).length;
+    return {
+        bars,
+        points: el.querySelectorAll('.scatterlayer .point').length,
+        text: el.querySelectorAll('.scatterlayer .textpoint').length,
+        lines: el.querySelectorAll('.scatterlayer .js-line').length,
+        heatmaps: el.querySelectorAll('.heatmaplayer image, .hm image').length,
+    };
+}"""
+
+
+@lru_cache(maxsize=1)
+def default_cycle() -> str:
+    from analysis.national import default_cycle as pick
+    from loaders import read_workbook
+
+    return pick(read_workbook((ROOT / "data" / "sample-review.xlsx").read_bytes()))
+
+
+def title(page) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text()
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def check_page(page, name: str, words: str, charts: int) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, f"{name}: an exception shows"
+    heading = title(page)
+    assert words in heading, f"{name}: title {heading!r} lacks {words!r}"
+    if name in CYCLE_IN_TITLE:
+        assert default_cycle() in heading, f"{name}: title {heading!r} does not name the cycle"
+    banner = page.locator('[data-testid="stMain"] [data-testid="stAlert"]', has_text=ILLUSTRATIVE)
+    assert banner.count() == 1 and banner.first.is_visible(), f"{name}: no illustrative-sample banner"
+    plots = page.locator('[data-testid="stPlotlyChart"]')
+    assert plots.count() >= charts, f"{name}: {plots.count()} charts, expected at least {charts}"
+    for i in range(plots.count()):
+        # the chart's text alternative: a figure named by the card's plain-English summary
+        assert plots.nth(i).get_attribute("role") == "figure", f"{name}: chart {i} is not a figure"
+        assert (plots.nth(i).get_attribute("aria-label") or "").strip(), f"{name}: chart {i} has no summary"
+        plot = plots.nth(i).locator(".js-plotly-plot")
+        assert plot.locator(".main-svg").count() > 0, f"{name}: chart {i} has no SVG"
+        marks = plot.evaluate(MARKS)
+        assert sum(marks.values()) > 0, f"{name}: chart {i} draws no data ({marks})"
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("path,name,words,charts", PAGES, ids=[p[1] for p in PAGES])
+def test_page(shown_page, path, name, words, charts, size):
+    page = shown_page(path, size)
+    check_page(page, name, words, charts)
+    screenshot(page, f"{name}-{size}")
+
+
+@pytest.mark.parametrize("path,name,words,charts", PAGES, ids=[p[1] for p in PAGES])
+def test_page_fits_320px_without_horizontal_scrolling(shown_page, path, name, words, charts):
+    """WCAG 1.4.10 Reflow: at 320 CSS px nothing needs scrolling sideways (tables scroll inside
+    themselves, which 1.4.10 allows, so only the page and the main area are measured)."""
+    page = shown_page(path, "narrow")
+    check_page(page, name, words, charts)
+    widths = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return {inner: window.innerWidth, doc: document.documentElement.scrollWidth,
+                body: document.body.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth};
+    }""")
+    assert widths["doc"] <= widths["inner"] + 1, f"{name}: page scrolls sideways at 320 px: {widths}"
+    assert widths["body"] <= widths["inner"] + 1, f"{name}: body scrolls sideways at 320 px: {widths}"
+    assert widths["main"] <= widths["mainClient"] + 1, f"{name}: main area scrolls sideways at 320 px: {widths}"
+    for right in page.locator('[data-testid="stPlotlyChart"] .main-svg').evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().right)"):
+        assert right <= widths["inner"] + 1, f"{name}: a chart runs off the screen at 320 px"
+    screenshot(page, f"{name}-320")
+
+
+def test_wide_screen(shown_page):
+    """At 1920 px the charts stretch to the column and still draw."""
+    page = shown_page("/criteria", "wide")
+    check_page(page, "criteria", "Criteria coverage", 3)
+    screenshot(page, "criteria-1920")
+
+
+def test_cycle_from_the_url_survives_navigation(page, sample_app):
+    open_page(page, f"{sample_app.url}/?cycle={OTHER_CYCLE}")
+    assert OTHER_CYCLE in title(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Criteria coverage").click()
+    page.wait_for_url(re.compile(r"/criteria"))
+    wait_idle(page)
+    wait_charts(page)
+    assert query(page).get("cycle") == [OTHER_CYCLE], page.url
+    assert title(page) == f"Criteria coverage, {OTHER_CYCLE}"
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Submission timeline").click()
+    page.wait_for_url(re.compile(r"/timeline"))
+    wait_idle(page)
+    assert query(page).get("cycle") == [OTHER_CYCLE], page.url
+    assert OTHER_CYCLE in title(page)
+
+
+def test_choosing_a_cycle_in_the_sidebar_updates_the_url(page, sample_app):
+    open_page(page, sample_app.url + "/criteria")
+    assert default_cycle() in title(page)
+    page.locator('[data-testid="stSidebar"] input[aria-label="Planning cycle"]').click()
+    page.get_by_role("option", name=OTHER_CYCLE, exact=True).click()
+    page.wait_for_function(f"() => location.search.includes('cycle={OTHER_CYCLE}')", timeout=10000)
+    wait_idle(page)
+    assert query(page).get("cycle") == [OTHER_CYCLE], page.url
+    assert title(page) == f"Criteria coverage, {OTHER_CYCLE}"
