@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ARTIFACTS, open_page, wait_idle
-from test_pages import PAGES
+from test_browser_pages import PAGES
 
 # (axe rule id, CSS selector of the element it may fire on): see docs/accessibility.md.
 ALLOWED = [
