@@ -292,7 +292,7 @@ STANDING_FIXED = [
 
 
 @per_review
-def standing(review: Review, cycle: str, partnership: str, peer_group: str | None = None) -> pd.DataFrame:
+def _standing(review: Review, cycle: str, partnership: str, peer_group: str | None = None) -> pd.DataFrame:
     """One row per criterion (criteria order): where `partnership` stands among all plans in `cycle`.
 
     Columns: criterion, name, group, score (Int64), label (its scale label, or "Not assessed"),
@@ -397,6 +397,14 @@ def standing(review: Review, cycle: str, partnership: str, peer_group: str | Non
     for col in list(labels) + [NOT_ASSESSED, "plans", "full_count"]:
         out[col] = out[col].astype(int)
     return out
+
+
+def standing(review: Review, cycle: str, partnership: str, peer_group: str | None = None) -> pd.DataFrame:
+    # one remembered result whether the own group is asked for by name or left out (the report does)
+    return _standing(review, cycle, partnership, peer_group or _peer_group_of(review, partnership))
+
+
+standing.__doc__ = _standing.__doc__
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,10 +38,16 @@ def warm_up(review) -> None:
         pass
 
 
-def start(review) -> threading.Thread | None:
-    """Warm `review` up in a daemon thread (nothing for an unreadable or invalid workbook)."""
+DELAY_SECONDS = 1.0
+
+
+def start(review, delay: float = DELAY_SECONDS) -> threading.Thread | None:
+    """Warm `review` up in a daemon thread, after `delay` seconds: the page that read the workbook
+    computes what it shows first itself, without a thread competing for the interpreter lock
+    (nothing for an unreadable or invalid workbook)."""
     if review is None or not getattr(review, "ok", False):
         return None
-    thread = threading.Thread(target=warm_up, args=(review,), name="csp-warm-up", daemon=True)
+    thread = threading.Timer(delay, warm_up, args=(review,))
+    thread.name, thread.daemon = "csp-warm-up", True
     thread.start()
     return thread
