@@ -47,7 +47,9 @@ if not heat.empty:
             partnership_order=lambda f: f["partnership"].rank(method="dense").astype(int))
     ui.chart_card(f"Each partnership's level on each criterion, {cycle}", an.heatmap_sentence(review, cycle),
                   ch.heatmap(heat, review.labels), an.heatmap_table(heat), key="criteria-heatmap",
-                  note="Letters in the cells are the first letters of the levels; a dash means not assessed.",
+                  note="Letters in the cells are the first letters of the levels; a dash means not assessed."
+                  if len(heat) <= ch.CELL_TEXT_MAX else "This grid is too large for letters in its cells: hover over "
+                  "a cell, or use the Data tab, for each partnership's level.",
                   filename=f"partnership-by-criterion-{cycle}.csv")
 
 change = an.change_since_previous(review, cycle)
