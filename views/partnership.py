@@ -42,23 +42,21 @@ ui.chart_card(f"{me} on each criterion, against all plans, {cycle}",
                    + (", the triangle the share of its peer group fully meeting it." if v.peer_group else "."))
 
 strengths, priorities = pa.strengths_priorities(review, cycle, me, standing)
-left, right = st.columns(2)
-with left:
-    st.subheader("Strengths")
-    st.caption(f"Criteria {me} fully met that fewer than half of plans did." if part == "fully met" else
-               f"Criteria where {me} was {part} and fewer than half of plans were.")
-    if strengths.empty:
-        st.markdown("None in this cycle.")
-    else:
-        st.dataframe(pa.criteria_list_table(strengths, part), hide_index=True)
-with right:
-    st.subheader("Priorities")
-    st.caption(f"Criteria {me} did not fully meet that more than half of plans did." if part == "fully met" else
-               f"Criteria where {me} was not {part} and more than half of plans were.")
-    if priorities.empty:
-        st.markdown("None in this cycle.")
-    else:
-        st.dataframe(pa.criteria_list_table(priorities, part), hide_index=True)
+default_scale = part == "fully met"
+lists = [
+    ("Strengths", strengths, f"Criteria {me} fully met that fewer than half of plans did." if default_scale else
+     f"Criteria where {me} was {part} and fewer than half of plans were."),
+    ("Priorities", priorities, f"Criteria {me} did not fully meet that more than half of plans did." if default_scale
+     else f"Criteria where {me} was not {part} and more than half of plans were."),
+]
+for column, (heading, frame, caption) in zip(st.columns(2), lists):
+    with column:
+        st.subheader(heading)
+        st.caption(caption)
+        if frame.empty:
+            st.markdown("None in this cycle.")
+        else:
+            st.dataframe(pa.criteria_list_table(frame, part), hide_index=True)
 
 change = pa.change(review, cycle, me)
 if pa.previous_cycle(review, cycle) and not change.empty:
