@@ -7,14 +7,12 @@ silent skip. Screenshots go to artifacts/screenshots/ (not committed).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from appserver import AppServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,36 +30,16 @@ def _need_browser():
     pytest.skip(message)
 
 
-class App:
-    """A running dashboard server."""
+class App(AppServer):
+    """A running dashboard server; its output goes to artifacts/server-*.log."""
 
     def __init__(self, env: dict[str, str] | None = None):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(ROOT / "artifacts" / f"server-{self.port}.log", "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"The dashboard did not start on port {self.port}")
+        (ROOT / "artifacts").mkdir(exist_ok=True)
+        self.log = open(ROOT / "artifacts" / f"server-{time.time_ns()}.log", "w")
+        super().__init__(ROOT / "dashboard.py", ROOT, env, stdout=self.log)
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        super().stop()
         self.log.close()
 
 
