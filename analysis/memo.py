@@ -57,6 +57,21 @@ def _fresh(value):
     return value
 
 
+def _remembered(cache: OrderedDict, key, limit: int, compute):
+    """cache[key], computing it (outside the lock) when absent; least recently used beyond `limit` dropped."""
+    with _LOCK:
+        hit = cache.get(key, _MISSING)
+        if hit is not _MISSING:
+            cache.move_to_end(key)
+            return hit
+    hit = compute()
+    with _LOCK:
+        cache[key] = hit
+        while len(cache) > limit:
+            cache.popitem(last=False)
+    return hit
+
+
 def per_review(fn):
     """Decorator for `fn(review, *args, **kwargs)` with hashable args: computed once per Review and
     arguments. Unhashable arguments (e.g. a dict) simply skip the memo. `fn.uncached` is the original."""
@@ -69,19 +84,10 @@ def per_review(fn):
             return fn(review, *args, **kwargs)
         key = (name, args, tuple(sorted(kwargs.items())) if kwargs else ())
         try:
-            with _LOCK:
-                hit = store.get(key, _MISSING)
-                if hit is not _MISSING:
-                    store.move_to_end(key)
+            hash(key)
         except TypeError:       # unhashable arguments
             return fn(review, *args, **kwargs)
-        if hit is _MISSING:
-            hit = fn(review, *args, **kwargs)
-            with _LOCK:
-                store[key] = hit
-                while len(store) > MAX_ENTRIES:
-                    store.popitem(last=False)
-        return _fresh(hit)
+        return _fresh(_remembered(store, key, MAX_ENTRIES, lambda: fn(review, *args, **kwargs)))
 
     wrapper.uncached = fn
     return wrapper
@@ -143,17 +149,7 @@ def by_content(fn):
             key = (name, fingerprint(args), fingerprint(kwargs))
         except TypeError:
             return fn(*args, **kwargs)
-        with _LOCK:
-            hit = _CONTENT.get(key, _MISSING)
-            if hit is not _MISSING:
-                _CONTENT.move_to_end(key)
-        if hit is _MISSING:
-            hit = fn(*args, **kwargs)
-            with _LOCK:
-                _CONTENT[key] = hit
-                while len(_CONTENT) > CONTENT_MAX_ENTRIES:
-                    _CONTENT.popitem(last=False)
-        return _fresh(hit)
+        return _fresh(_remembered(_CONTENT, key, CONTENT_MAX_ENTRIES, lambda: fn(*args, **kwargs)))
 
     wrapper.uncached = fn
     return wrapper
