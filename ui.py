@@ -189,15 +189,19 @@ def chart_card(title: str, summary: str, fig, data: pd.DataFrame, *, key: str, n
     with st.container(border=True, key=f"card-{key}"):
         st.header(title, anchor=key)  # h2: each card is a section of the page (its h1), WCAG 1.3.1
         st.markdown(summary)
-        chart_tab, data_tab = st.tabs(["Chart", "Data"])
-        with chart_tab:
-            if fig is None:
-                st.caption("No chart: there is nothing to show for this selection.")
-            else:
-                st.plotly_chart(fig, key=f"chart-{key}", config=PLOTLY_CONFIG, theme=None, alt=summary)
-        with data_tab:
-            st.dataframe(data, hide_index=True, key=f"table-{key}")
-            download_csv(data, filename or f"{key}.csv", key=f"download-{key}")
+        # Only the open tab is built and sent (on_change="rerun"): a hidden table costs the server its
+        # serialisation and the browser the table code (1.2 MB of JavaScript) on every first visit.
+        chart_tab, data_tab = st.tabs(["Chart", "Data"], key=f"tabs-{key}", on_change="rerun")
+        if chart_tab.open:
+            with chart_tab:
+                if fig is None:
+                    st.caption("No chart: there is nothing to show for this selection.")
+                else:
+                    st.plotly_chart(fig, key=f"chart-{key}", config=PLOTLY_CONFIG, theme=None, alt=summary)
+        if data_tab.open:
+            with data_tab:
+                st.dataframe(data, hide_index=True, key=f"table-{key}")
+                download_csv(data, filename or f"{key}.csv", key=f"download-{key}")
         if note:
             st.caption(note)
         st.page_link("views/definitions.py", label="Definitions and sources",  # short: one line at 320 px

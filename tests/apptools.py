@@ -7,6 +7,11 @@
   captions, metrics, alerts, tab and expander labels, every cell and header of every table, and
   every string inside every plotly figure (hover text, axis labels, legend). `find_names` looks
   for names in them, as whole words, ignoring case.
+
+Each chart card builds only its open tab (Chart or Data). `show_tab(at, "Data")` opens every card's
+Data tab the way a user does (the tab's state, then a rerun); `table_with` and `download` do that
+themselves when the table or button they look for is in a closed Data tab, and `charts` goes back
+to the Chart tabs. `page_strings` reads both tabs of every card.
 """
 from __future__ import annotations
 
@@ -58,6 +63,21 @@ def hide_names(at: AppTest, on: bool = True) -> AppTest:
 
 # ------------------------------------------------------------------------------ what is shown
 
+def card_tabs(at: AppTest) -> dict[str, str]:
+    """{tab widget key: open tab} for every chart card on the page."""
+    return {k: v for k, v in at.session_state.items() if str(k).startswith("tabs-")}
+
+
+def show_tab(at: AppTest, label: str) -> AppTest:
+    """Open `label` ("Chart" or "Data") in every chart card, then rerun (if anything changed)."""
+    tabs = card_tabs(at)
+    if any(v != label for v in tabs.values()):
+        for key in tabs:
+            at.session_state[key] = label
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
 def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
@@ -71,8 +91,12 @@ def footer(at: AppTest) -> str:
 
 
 def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    """The one table on the page that has all of `columns` (AppTest does not expose a table's key)."""
+    """The one table on the page that has all of `columns` (AppTest does not expose a table's key),
+    opening the cards' Data tabs if it is not on the page as it stands."""
     found = [d.value for d in at.main.dataframe if all(c in d.value.columns for c in columns)]
+    if not found and card_tabs(at):
+        show_tab(at, "Data")
+        found = [d.value for d in at.main.dataframe if all(c in d.value.columns for c in columns)]
     assert len(found) == 1, f"{len(found)} tables with {columns}: {[list(d.value.columns) for d in at.main.dataframe]}"
     return found[0]
 
@@ -82,6 +106,8 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def charts(at: AppTest) -> list:
+    """The page's plotly charts, with every card's Chart tab open."""
+    show_tab(at, "Chart")
     return list(at.get("plotly_chart"))
 
 
@@ -112,6 +138,9 @@ def download_keys(at: AppTest) -> list[str]:
 def download(at: AppTest, media: list, key: str):
     """(file name, mime type, bytes) that the download button `key` serves after the latest run."""
     buttons = [b for b in at.get("download_button") if b.key == key]
+    if not buttons and card_tabs(at):
+        show_tab(at, "Data")
+        buttons = [b for b in at.get("download_button") if b.key == key]
     assert buttons, f"no download button {key!r} in {download_keys(at)}"
     file_id = buttons[0].proto.url.rsplit("/", 1)[-1]
     served = media[-1].get_file(file_id)
@@ -158,7 +187,20 @@ def _clean(s: str) -> str:
 def page_strings(at: AppTest, *, sidebar: bool = True) -> list[tuple[str, str]]:
     """(element type, text) for every element of the main area (and the sidebar), every table cell
     and header, and every string in every chart's figure. The sidebar's partnership selectbox gives
-    only its chosen value: its option list necessarily names every partnership."""
+    only its chosen value: its option list necessarily names every partnership. Both tabs of every
+    chart card are read (the page is rerun with the other tab open, then put back)."""
+    before = card_tabs(at)
+    out = _strings(at, sidebar)
+    if before:
+        show_tab(at, "Data" if "Chart" in before.values() else "Chart")
+        out += _strings(at, sidebar)
+        for key, label in before.items():
+            at.session_state[key] = label
+        at.run()
+    return out
+
+
+def _strings(at: AppTest, sidebar: bool) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     roots = [at.main] + ([at.sidebar] if sidebar else [])
     for root in roots:

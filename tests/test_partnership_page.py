@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from apptools import (as_text, charts, choose, csv_frame, document_text, download, download_keys, find_names,  # noqa: F401
-                      go, hide_names, media, metrics, names_and_aliases, open_app, page_strings,
+                      go, hide_names, media, metrics, names_and_aliases, open_app, page_strings, show_tab,
                       table_with, text, texts)
 from builders import make_sheets, workbook_bytes
 from loaders import read_workbook
@@ -199,6 +199,7 @@ def test_ranks_are_hidden_until_asked_for(workbook):
 def _everything(at, media) -> tuple[list, str]:
     """Every string on the page, and the text of every download (CSV and the HTML report)."""
     strings = page_strings(at)
+    show_tab(at, "Data")  # the cards' CSV downloads are in their Data tabs
     files = []
     for key in download_keys(at):
         name, mime, data = download(at, media, key)
