@@ -868,9 +868,10 @@ def ranks_sentence(ranks_frame: pd.DataFrame, partnership_label: str) -> str:
     return text + f" ({int(row['fully_met'])} of {int(row['assessed'])} criteria at the best level)."
 
 
-def theme_sentence(row, cycles: list[str]) -> str:
+def theme_sentence(row, cycles: list[str], met: str = "fully met") -> str:
     """One theme: "In 2019 the review found more than half of plans (the majority) ...; the matching
-    criterion, Children's Rights, was fully met by 24 of 30 plans in 2023-2026."."""
+    criterion, Children's Rights, was fully met by 24 of 30 plans in 2023-2026."; `met`: how to say
+    "fully met" for the scale (`full_phrase(review)[1]`, e.g. "rated Excellent")."""
     meaning = row["extent_meaning"]
     extent = row["extent"] or ""
     if meaning == "not stated":
@@ -887,13 +888,13 @@ def theme_sentence(row, cycles: list[str]) -> str:
             if n["count"] in row and not pd.isna(row[n["count"]]):
                 got.append(f"{int(row[n['count']])} of {int(row[n['plans']])} plans in {c}")
         if got:
-            text += f" Criterion {row['criterion']} ({row['criterion_name']}) was fully met by " + "; ".join(got) + "."
+            text += f" Criterion {row['criterion']} ({row['criterion_name']}) was {met} by " + "; ".join(got) + "."
         else:
             text += f" Criterion {row['criterion']} ({row['criterion_name']}) has no figures in later cycles yet."
     return text
 
 
-def themes_sentence(theme_frame: pd.DataFrame, cycles: list[str]) -> str:
+def themes_sentence(theme_frame: pd.DataFrame, cycles: list[str], met: str = "fully met") -> str:
     """Summary for the themes chart, e.g. "5 of 7 themes from the 2019 review follow a criterion
     into later cycles. In 2023-2026 those criteria were fully met by between 8 and 28 plans."."""
     tf = theme_frame
@@ -918,7 +919,7 @@ def themes_sentence(theme_frame: pd.DataFrame, cycles: list[str]) -> str:
     plans = int(vals[n["plans"]].max())
     span = f"{lo}" if lo == hi else f"between {lo} and {hi}"
     return text + (f" In {latest}, {'that criterion was' if len(vals) == 1 else 'those criteria were'} "
-                   f"fully met by {span} of {plans} plans.")
+                   f"{met} by {span} of {plans} plans.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -956,7 +957,7 @@ def criteria_list_table(frame: pd.DataFrame, met: str = "fully met") -> pd.DataF
                          "Plans": frame["plans"].astype("Int64")})
 
 
-def themes_table(rows: pd.DataFrame, cycles: list[str]) -> pd.DataFrame:
+def themes_table(rows: pd.DataFrame, cycles: list[str], met: str = "fully met") -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=["Theme", "2019 finding", "2019 extent", "Criterion"])
     out = pd.DataFrame({"Theme": rows["theme"], "2019 finding": rows["finding"],
@@ -965,6 +966,6 @@ def themes_table(rows: pd.DataFrame, cycles: list[str]) -> pd.DataFrame:
                         "Criterion": [f"{c} {n}".strip() for c, n in zip(rows["criterion"], rows["criterion_name"])]})
     for cycle in cycles:
         cols = theme_cycle_columns(cycle)
-        out[f"{cycle}: plans fully met"] = rows[cols["count"]]
+        out[f"{cycle}: plans {met}"] = rows[cols["count"]]
         out[f"{cycle}: plans"] = rows[cols["plans"]]
     return out

@@ -265,7 +265,7 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
 # ---------------------------------------------------------------------------------------------
 
 @by_content
-def themes_chart(theme_rows: pd.DataFrame, cycles: list[str]) -> go.Figure:
+def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully met") -> go.Figure:
     """For each theme with a criterion: that criterion's count of plans fully met in each later
     cycle (one marker shape per cycle, joined by a thin line), and what the 2019 review said:
     "all" as a star at all plans, "most"/"majority" as a shaded band from just over half to all,
@@ -329,10 +329,10 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str]) -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=[int(tr.at[r, names["count"]]) for r in sel], y=sel, mode="markers",
-            name=f"{c}: plans fully met",
+            name=f"{c}: plans {met}",
             marker=dict(symbol=CYCLE_SYMBOLS[i % len(CYCLE_SYMBOLS)], size=13,
                         color=style.OKABE_ITO[i % len(style.OKABE_ITO)], line=dict(color="#ffffff", width=1)),
-            hovertext=[f"{c}: {int(tr.at[r, names['count']])} of {int(tr.at[r, names['plans']])} plans fully met"
+            hovertext=[f"{c}: {int(tr.at[r, names['count']])} of {int(tr.at[r, names['plans']])} plans {met}"
                        f" criterion {tr.at[r, 'criterion']}"
                        f"{' (' + str(tr.at[r, 'criterion_name']) + ')' if tr.at[r, 'criterion_name'] else ''}<br>"
                        f"{'published figure' if tr.at[r, names['source']] == 'published' else 'counted from the scores'}"
@@ -354,7 +354,7 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str]) -> go.Figure:
         fig.add_vline(x=all_plans, line=dict(color="#7f7f7f", width=1, dash="dot"))
     ticktext = [f"{_wrap(t)}<br>(criterion {crit})" for t, crit in zip(tr["theme"], tr["criterion"])]
     fig.update_xaxes(range=[0, xmax * 1.04], fixedrange=True,
-                     title=dict(text="plans fully met<br>(dotted lines: half and all plans)", font=dict(size=TEXT_SIZE)))
+                     title=dict(text=f"plans {met}<br>(dotted lines: half and all plans)", font=dict(size=TEXT_SIZE)))
     _rows(fig, ticktext, words, 0, extra=20)
     fig.update_layout(barmode="overlay", hovermode="closest")
     return fig

@@ -9,6 +9,7 @@ functions the pages call.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import openpyxl
@@ -400,8 +401,19 @@ def test_four_level_scale_on_every_page(monkeypatch, tmp_path, media):
     assert "> All plans set out a vision" in md and "> Most plans had clear governance" in md
     assert any(m.startswith("2019: Shared vision: all plans.") and "9 of 12 plans in 2023-2026" in m for m in md)
     assert "2019: Governance: more than half of plans (the review said 'most')." in md
+    # the scale's own words, never "fully met" (text, chart summary, table, chart)
+    assert ("2019: Shared vision: all plans. Criterion A (Criterion A) was rated Excellent by 3 of 12 plans in "
+            "2020-2023; 9 of 12 plans in 2023-2026.") in md
+    assert ("2 of 3 themes from the 2019 review follow a criterion into later cycles. In 2023-2026, those "
+            "criteria were rated Excellent by between 1 and 9 of 12 plans.") in md
+    assert any(m.endswith("the chart shows how many plans were rated Excellent on that criterion in each "
+                          "later cycle.") for m in md)
+    assert "fully met" not in json.dumps(chart_specs(at)).lower()
+    assert not [m for m in md if "fully met" in m.lower()], [m for m in md if "fully met" in m.lower()]
+    assert "Fully met" not in "".join(headings(at))
     themes = table_with(at, "Theme", "2019 finding")
     assert themes["Theme"].tolist() == [t[0] for t in THEMES4]
+    assert "2023-2026: plans rated Excellent" in themes.columns
 
     # ---- definitions
     go(at, "views/definitions.py")

@@ -17,13 +17,14 @@ if rows.empty:
     st.stop()
 
 cycles = pa.theme_cycles(review)
+met = pa.full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for another scale
+how = "fully met that criterion" if met == "fully met" else f"were {met} on that criterion"
 st.markdown("The 2019 review of the 2017-2020 plans published themes, not counts per criterion. For each "
-            "theme linked to a later criterion, the chart shows how many plans fully met that criterion in "
-            "each later cycle.")
+            f"theme linked to a later criterion, the chart shows how many plans {how} in each later cycle.")
 linked = rows[rows["criterion"] != ""]
-ui.chart_card("2019 themes against the criteria that follow them", pa.themes_sentence(rows, cycles),
-              pc.themes_chart(rows, cycles) if not linked.empty and cycles else None,
-              pa.themes_table(rows, cycles), key="themes", filename="themes-2019.csv",
+ui.chart_card("2019 themes against the criteria that follow them", pa.themes_sentence(rows, cycles, met),
+              pc.themes_chart(rows, cycles, met) if not linked.empty and cycles else None,
+              pa.themes_table(rows, cycles, met), key="themes", filename="themes-2019.csv",
               note="The 2019 extents are the review's words, not numbers: \"all\" is drawn at all plans, "
                    "\"majority\" and \"most\" as a band (more than half), a count as that number; \"some\", "
                    "\"few\" and unstated extents are given in words only.")
@@ -33,5 +34,5 @@ for _, row in rows.iterrows():
     with st.container(border=True):
         st.subheader(row["theme"])
         st.markdown(f"> {row['finding']}")
-        st.markdown(pa.theme_sentence(row, cycles))
+        st.markdown(pa.theme_sentence(row, cycles, met))
 ui.footer(v.source)
