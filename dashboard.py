@@ -29,7 +29,7 @@ pages = {
 # One flat list: Streamlit draws sectioned navigation as <div> headings inside its <ul>, which is
 # invalid list markup for screen readers (axe "list"/"listitem", WCAG 1.3.1). See docs/accessibility.md.
 page = st.navigation([p for section in pages.values() for p in section])
-CHART_PAGES = {p.url_path for p in pages["Explore"]}  # the default page's url_path is ""
+CHART_PAGES = {"", "criteria", "timeline", "partnership", "themes"}  # "": the default page (Overview)
 
 
 def preload_chart_code() -> None:
@@ -37,7 +37,7 @@ def preload_chart_code() -> None:
     when the first chart arrives) now, while the server imports pandas and reads the workbook:
     about 0.3-0.5 s sooner to the first chart on a cold start (bench/README.md). Once per session,
     on pages with charts. If a Streamlit upgrade renames the file, nothing is preloaded."""
-    if st.session_state.get("_chart_code_preloaded") or page.url_path not in CHART_PAGES:
+    if st.session_state.get("_chart_code_preloaded") or getattr(page, "url_path", None) not in CHART_PAGES:
         return
     st.session_state["_chart_code_preloaded"] = True
     found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))

@@ -615,15 +615,31 @@ def _scores(ck: _Checker, resolve, cycles, criteria, scale, label_of) -> pd.Data
         text = cell_text(value)
         label = label_of.get(norm(text)) if text else None
         return -1 if not text else -2 if label is None else labels.index(label)
-    codes, uniques = pd.factorize(np.fromiter(itertools.chain.from_iterable(map(pick, t.rows)), object,
-                                              len(t.rows) * n_cols), use_na_sentinel=False)
+    cells = np.fromiter(itertools.chain.from_iterable(map(pick, t.rows)), object, len(t.rows) * n_cols)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
     level = np.array([level_of_value(v) for v in uniques], dtype=np.intp)[codes]
-    bad = np.flatnonzero(level == -2)
+    # an Excel TRUE or FALSE cell: factorize takes True for 1 and False for 0, so look inside those two
+    for code, value in enumerate(uniques):
+        if type(value) in (bool, int, float) and value in (0, 1):
+            where = np.flatnonzero(codes == code)
+            if pd.api.types.infer_dtype(cells[where], skipna=False) not in ("floating", "integer",
+                                                                            "mixed-integer-float"):
+                is_bool = np.fromiter((type(v) is bool for v in cells[where]), bool, len(where))
+                numbers = cells[where[~is_bool]]
+                level[where[~is_bool]] = level_of_value(numbers[0]) if len(numbers) else -1
+                level[where[is_bool]] = -3
+    bad = np.flatnonzero(level <= -2)
     if len(bad):
         choices = ", ".join(labels) + " (or " + ", ".join(str(s) for s in scale["score"]) + ")"
         for cell in bad:
             r, c = divmod(int(cell), n_cols)
-            text = cell_text(t.rows[r][idx[c]])
+            value = t.rows[r][idx[c]]
+            if type(value) is bool:
+                ck.error(t.name, t.numbers[r], t.label(idx[c]),
+                         f"{str(value).upper()} is a true/false value, not a score. Use one of {choices}, "
+                         "or leave it blank if not assessed.")
+                continue
+            text = cell_text(value)
             ck.error(t.name, t.numbers[r], t.label(idx[c]),
                      f"'{text}' is not on the scale{suggest(text, labels) or '.'} Use one of {choices}, "
                      "or leave it blank if not assessed.")

@@ -380,6 +380,21 @@ def test_score_not_on_the_scale_suggests_the_label():
     assert (errors[1].row, errors[1].column) == (8, "D (2)") and errors[1].message.startswith("'5' is not on the scale.")
 
 
+@pytest.mark.parametrize("cell,text", [(True, "TRUE"), (False, "FALSE")])
+def test_score_that_is_true_or_false_is_an_error(cell, text):
+    # pandas counts True as 1 and False as 0: the cell must not quietly become a score of 1 or 0,
+    # also when real 1s and 0s are in the same column
+    review = make_review(scores={("East", C2): [cell, 1, 0], ("West", C2): [1, cell, None]})
+    errors = review.errors
+    assert len(errors) == 2, errors
+    choices = "Use one of Fully met, Partially met, Not met (or 2, 1, 0), or leave it blank if not assessed."
+    assert errors[0] == Problem("Scores", 8, "C (1)", f"{text} is a true/false value, not a score. {choices}")
+    assert (errors[1].row, errors[1].column, errors[1].message) == (9, "D (2)", errors[0].message)
+    scores = {(p, c): score_of(review, p, C2, c)["score"] for p in ("East", "West") for c in ("1", "2", "3")}
+    assert [scores[k] for k in [("East", "2"), ("East", "3"), ("West", "1")]] == [1, 0, 1]
+    assert all(pd.isna(scores[k]) for k in [("East", "1"), ("West", "2"), ("West", "3")])
+
+
 @pytest.mark.parametrize("cell", ["31/02/2021", "soon", "2021-13-01", "12/25/2021", True, 12])
 def test_date_that_is_not_a_date(cell):
     review = make_review(submitted={("West", C2): cell})

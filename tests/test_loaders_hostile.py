@@ -13,7 +13,7 @@ import pytest
 
 from builders import make_sheets, workbook_bytes
 from loaders import WorkbookUnreadable, read_workbook
-from loaders.safety import MAX_FILE_BYTES, OLE_MAGIC, _extent_exact, sheet_extent
+from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, OLE_MAGIC, _extent_exact, sheet_extent
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -182,6 +182,8 @@ def run_isolated(code: str) -> subprocess.CompletedProcess:
     "<row r='1'><c r='A1'><v>1</v></c><c r = 'XFD1048576'><v>1</v></c></row>",    # other quoting
     '<row r="1"><c r="A1"><v>1</v></c><c r="A1" r="ZZZ999999"><v>1</v></c></row>',  # the last r wins
     '<row r="1"><c r="A1"><v>1</v></c></row><row r="9999999"><c><v>1</v></c></row>',
+    '<row r=""><c r="XFD"><v>1</v></c></row>' * 400,       # rows placed by position (r="" counts on)
+    '<row r="0"><c r="XFD"><v>1</v></c></row>' * 400,
 ])
 def test_far_flung_cells_are_refused_before_calamine_sees_them(sheet_data):
     data = with_sheet_xml(sheet_data)
@@ -201,10 +203,18 @@ def test_far_flung_cells_are_refused_before_calamine_sees_them(sheet_data):
     (b'<x><row r="1"><c s="1" r="D1"/></row></x>', (1, 4)),
     (b'<x><row r="1"><c r="A1" x:r="ZZ99" xmlns:x="urn:x"/></row></x>', (1, 1)),   # x:r is not r
     (b'<x><row r="1"><c r="A1"><f>A1="B"</f><v>1</v></c></row></x>', (1, 1)),
+    (b'<x><row r="1"><c r="A1"/><c r="7"/><c r=""/><c r="A1:"/></row></x>', (1, 4)),  # placed after the last
 ])
 def test_sheet_extent_fast_and_exact_agree(xml, expected):
     assert _extent_exact(xml) == expected
     assert sheet_extent(xml) in (expected, None)   # None: the fast path hands over to the exact one
+
+
+def test_sheet_extent_sees_a_prefixed_cell_split_between_chunks():
+    xml = b'<x xmlns:x="urn:x"><row r="1"><c r="A1"/><x:c/></row></x>'
+    cut = xml.index(b":c/>")
+    for at in range(cut - 2, cut + 4):
+        assert sheet_extent([xml[:at], xml[at:]]) is None      # handed over to the exact path
 
 
 def test_sheet_extent_in_chunks_matches_whole():
@@ -266,3 +276,63 @@ def test_trusted_skips_only_the_sheet_scan(monkeypatch):
     assert read_workbook(data, trusted=True).ok and not calls
     with pytest.raises(WorkbookUnreadable):
         read_workbook(b"not,a,workbook\n", trusted=True)
+
+
+def _random_sheet(rng) -> bytes:
+    """A worksheet's XML in many of the forms calamine accepts: r values of any shape (letters only,
+    digits only, empty, trailing junk, long), rows and cells with and without r, other attributes
+    before and after, prefixed elements, <col>/<cols> and rich-text <r> runs, odd spacing."""
+    clean = rng.random() < 0.5     # half the sheets: only the usual A1-style references
+
+    def ref():
+        if clean:
+            return rng.choice(["A", "B", "XF", "XFD", "AZ"]) + str(rng.choice([1, 2, 9, 10, 99, 1048576,
+                                                                               rng.randint(1, 9_999_999)]))
+        letters = "".join(rng.choice("ABCXYZabz") for _ in range(rng.choice([0, 1, 1, 2, 3, 4])))
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.choice([0, 1, 1, 2, 3, 7, 8])))
+        return rng.choice([letters + digits] * 6 + [letters, digits, "", letters + digits + ":", "A1B2"])
+
+    def attrs(with_r):
+        parts = [f's="{rng.randint(0, 9)}"'] if rng.random() < 0.3 else []
+        if with_r:
+            parts.insert(0 if clean else rng.randint(0, len(parts)), f'r="{ref()}"')
+        if rng.random() < 0.15:
+            parts.append('t="s"')
+        return "".join((" " + rng.choice(["", " "]) if rng.random() < 0.1 else " ") + p for p in parts)
+
+    out = ['<worksheet xmlns="urn:main" xmlns:x="urn:main"><cols><col min="1" max="3"/></cols><sheetData>']
+    for _ in range(rng.randint(0, 12)):
+        row = "row" if clean else rng.choice(["row", "row", "row", "x:row"])
+        out.append(f"<{row}{attrs(clean or rng.random() < 0.8)}>")
+        for _ in range(rng.randint(0, 6)):
+            c = "c" if clean else rng.choice(["c"] * 8 + ["x:c"])
+            body = rng.choice(["", "<v>1</v>", '<is><r><t>A1="B"</t></r></is>', "<f>SUM(A1:B2)</f><v>3</v>"])
+            with_r = clean or rng.random() < 0.85
+            out.append(f"<{c}{attrs(with_r)}>{body}</{c}>" if body or rng.random() < 0.5 else f"<{c}{attrs(with_r)}/>")
+        out.append(f"</{row}>")
+    out.append("</sheetData></worksheet>")
+    return "".join(out).encode()
+
+
+def test_sheet_extent_is_never_smaller_than_calamines_on_random_sheets():
+    """The fast scan must never report a smaller extent than the exact one (that would let a huge
+    sheet through to calamine); handing over (None) or over-counting is allowed. Seeded, so a
+    failure repeats; random chunk splits too, since a sheet arrives in pieces."""
+    import random
+
+    rng = random.Random(20261125)
+    checked = 0
+    for _ in range(3000):
+        xml = _random_sheet(rng)
+        exact = _extent_exact(xml)
+        cuts = sorted(rng.sample(range(1, len(xml)), k=min(3, len(xml) - 1)))
+        chunks = [xml[a:b] for a, b in zip([0, *cuts], [*cuts, len(xml)])]
+        for fast in (sheet_extent(xml), sheet_extent(chunks)):
+            if fast is None:
+                continue
+            checked += 1
+            if exact[0] * exact[1] > MAX_SHEET_CELLS:      # the exact path stops early: refused
+                assert fast[0] * fast[1] > MAX_SHEET_CELLS, (xml, fast, exact)
+            else:
+                assert fast[0] >= exact[0] and fast[1] >= exact[1], (xml, fast, exact)
+    assert checked > 1000   # the fast path really answered for most sheets, not only handed over

@@ -6,6 +6,7 @@ import multiprocessing as mp
 import os
 import signal
 import sqlite3
+import sys
 import threading
 import time
 from datetime import datetime, timezone
@@ -16,6 +17,16 @@ import store
 from store import Store, StoreError, Version
 
 SPAWN = mp.get_context("spawn")  # fresh interpreters, as separate app processes would be
+
+
+@pytest.fixture(autouse=True)
+def _plain_main(monkeypatch):
+    """A spawned child re-runs the parent's __main__ module. After an AppTest run in the same pytest
+    process that is dashboard.py (Streamlit's script runner installs the script as __main__), which
+    the children must not run: give them a __main__ with no file."""
+    import types
+
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
 def publish(s: Store, text: str, who: str = "ana@example.org", **kw) -> Version:
