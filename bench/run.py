@@ -48,12 +48,27 @@ NOTES = """### What made reruns fast, and what limits the rest
   CSV, tables) once per distinct data; the heatmap sends numpy arrays and letters cells only up
   to 5,000 cells (at 100x: 30,000 cells a few pixels wide; colours, hover and the Data tab keep
   everything). The partnership report is built once per partnership, cycle and day.
-- **Cold start** is about 1 s slower than the one-chart baseline: importing pandas (about 0.4 s,
-  which the baseline never does), then reading, analysing and drawing the overview's first chart.
-- **Ten sessions**: the sessions' own chromium needs about 1 s of CPU to redraw the Partnership
-  page after each change (about 0.2 s for the baseline app), so ten of them keep both cores busy
-  while the server uses about a quarter of one; on this 2-core machine the browser, not the
-  server, sets the time.
+- **Cold start** (the overview on a fresh server): the browser, not the server, sets the time.
+  The server's first run is over about 1.1 s after navigation starts; the first chart appears about
+  2 s later, while the browser fetches and runs Streamlit's plotly code (4.7 MB, loaded only when
+  the first chart arrives) and the table code (1.2 MB) for the cards' hidden Data tabs. Fixed:
+  each card builds only its open tab (`st.tabs(on_change="rerun")`: no hidden table is sent or
+  drawn), `dashboard.py` sends the page shell before importing pandas, and on chart pages it asks
+  the browser to start loading the plotly code at once (a `<script>` importing the same module
+  Streamlit would, found by name; nothing happens if a Streamlit upgrade renames it). Measured on
+  the same machine: 1.53x the baseline before, about 1.3x after.
+- **Ten sessions**: each update of the Partnership page costs its browser about 1.2 s of CPU
+  (baseline app: about 0.35 s) and the server about 0.2 s (new charts and the report for a new
+  partnership). Found by removing parts of the page one at a time (one session, chromium CPU per
+  update from /proc): Streamlit's shell and the selectbox interaction about 0.4 s, the standing
+  chart about 0.35 s, the change chart about 0.15 s, the rest about 0.3 s. Streamlit gives a plotly
+  chart a new element id whenever its figure changes, so every changed chart is unmounted and
+  mounted again and plotly draws it twice (counted: two `plotly_afterplot` events per chart per
+  update); the same figure redrawn with `Plotly.react` outside Streamlit costs about 0.12 s. Ten
+  browsers on the server's own 2 cores therefore need about 6 cores' worth of work for this load,
+  and the queue, not the server, sets the p95. One session alone gets its update in about 1 s.
+  What would meet the target: a page about three times cheaper to redraw (a plotly component that
+  updates in place, fewer charts per page); not done in this session.
 """.splitlines()
 
 
@@ -173,6 +188,19 @@ def tables(result: dict) -> list[str]:
                       f"dashboard p95 = {conc['ratio']:.1f}x baseline |"]
         lines += ["", "The sessions' browser runs on the same 2 cores as the server: the cores column says "
                       "how much of the machine each used while the sessions ran.", ""]
+        rows = [(label, conc.get(key)) for label, key in (
+            ("dashboard, ten sessions", "per_update"), ("baseline, ten sessions", "baseline_per_update"),
+            ("dashboard, one session alone", "solo"), ("baseline, one session alone", "solo_baseline"))]
+        if any(v for _, v in rows):
+            lines += ["CPU time per update (choosing the option, the rerun, the redraw) and, for one session "
+                      "alone, the time to the updated chart:", "",
+                      "| run | chromium CPU per update | server CPU per update | time to updated chart (median / max) |",
+                      "|---|---:|---:|---:|"]
+            for label, v in rows:
+                if v:
+                    lines.append(f"| {label} | {v['browser']:.2f} s | {v['server']:.3f} s | "
+                                 f"{v['median_s']:.2f} / {v['max_s']:.2f} s |")
+            lines.append("")
     return lines
 
 
