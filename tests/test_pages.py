@@ -584,3 +584,33 @@ def test_a_copied_link_reopens_the_same_view():
     assert at.sidebar.selectbox(key="cycle").value == "2020-2023"
     assert at.sidebar.toggle(key="hide").value is True
     assert "Other partnerships' names are hidden on this page and in its downloads." in texts(at.caption)
+
+
+# ====================================================================== start-up
+
+def _preload_scripts(at) -> list[str]:
+    return [h.proto.body for h in at.sidebar.get("html") if "PlotlyChart." in h.proto.body]
+
+
+def test_chart_pages_preload_streamlits_plotly_code_once():
+    """The first run on a chart page asks the browser for Streamlit's plotly code (by its real file
+    name, so a Streamlit upgrade that renames it fails here rather than silently preloading nothing);
+    later runs and pages without charts do not."""
+    import re as _re
+
+    import streamlit
+    from streamlit.testing.v1 import AppTest
+
+    from apptools import APP
+
+    at = open_app()
+    scripts = _preload_scripts(at)
+    assert len(scripts) == 1, scripts
+    name = _re.search(r"PlotlyChart\.[\w-]+\.js", scripts[0]).group(0)
+    assert (Path(streamlit.__file__).parent / "static" / "static" / "js" / name).is_file()
+    at.run()
+    assert _preload_scripts(at) == []            # once per session
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("views/definitions.py").run()
+    assert at.title[0].value == "Definitions" and _preload_scripts(at) == []
