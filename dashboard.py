@@ -34,9 +34,10 @@ CHART_PAGES = {"", "criteria", "timeline", "partnership", "themes"}  # "": the d
 
 def preload_chart_code() -> None:
     """Start the browser loading Streamlit's plotly code (a 4.7 MB script it otherwise fetches only
-    when the first chart arrives) now, while the server imports pandas and reads the workbook:
-    about 0.3-0.5 s sooner to the first chart on a cold start (bench/README.md). Once per session,
-    on pages with charts. If a Streamlit upgrade renames the file, nothing is preloaded."""
+    when the first chart arrives) now, while the server imports pandas and reads the workbook: a few
+    tenths of a second sooner to the first chart on a cold start (bench/README.md). Once per
+    session, on pages with charts. If a Streamlit upgrade renames the file, nothing is preloaded
+    (and tests/test_pages.py says so)."""
     if st.session_state.get("_chart_code_preloaded") or getattr(page, "url_path", None) not in CHART_PAGES:
         return
     st.session_state["_chart_code_preloaded"] = True
