@@ -55,11 +55,9 @@ def _pct(share) -> str:
 
 
 def _empty(message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return style.base_layout(fig, height=160)
+    return style.figure([], style.merge(style.layout(height=160), dict(
+        annotations=[dict(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)],
+        xaxis=dict(visible=False), yaxis=dict(visible=False))))
 
 
 def _fit_words(parts: list[str], width: int = WORDS_WIDTH) -> str:
@@ -73,20 +71,28 @@ def _fit_words(parts: list[str], width: int = WORDS_WIDTH) -> str:
     return "<br>".join(lines)
 
 
-def _rows(fig: go.Figure, ticktext: list[str], words: list[str], x_left: float, extra: int = 0) -> None:
-    """Criteria/themes as rows top to bottom, a line (or lines) of words above each, the height to fit."""
+def _rows_spec(ticktext: list[str], words: list[str], x_left: float, extra: int = 0) -> tuple[dict, dict]:
+    """Criteria/themes as rows top to bottom, a line (or lines) of words above each, the height to
+    fit: (the words' trace, the layout) as dicts."""
     n = len(ticktext)
     nlines = max((w.count("<br>") + 1 for w in words), default=1)
     ys = list(range(n))
-    fig.add_trace(go.Scatter(
-        x=[x_left] * n, y=[y - 0.3 for y in ys], text=words, mode="text",
-        textposition="top right", textfont=dict(size=TEXT_SIZE, color=style.TEXT),
-        hoverinfo="skip", showlegend=False, cliponaxis=False, name="words"))
+    trace = dict(type="scatter", x=[x_left] * n, y=[y - 0.3 for y in ys], text=list(words), mode="text",
+                 textposition="top right", textfont=dict(size=TEXT_SIZE, color=style.TEXT),
+                 hoverinfo="skip", showlegend=False, cliponaxis=False, name="words")
     row = ROW_BASE + LINE_HEIGHT * nlines
     top = 0.3 + (LINE_HEIGHT * nlines + 4) / row
-    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=ticktext, tickfont=dict(size=TEXT_SIZE),
-                     range=[n - 0.5, -top], showgrid=False, zeroline=False, fixedrange=True)
-    style.base_layout(fig, height=170 + extra + row * n)
+    layout = style.merge(style.layout(height=170 + extra + row * n), dict(yaxis=dict(
+        tickmode="array", tickvals=ys, ticktext=list(ticktext), tickfont=dict(size=TEXT_SIZE),
+        range=[n - 0.5, -top], showgrid=False, zeroline=False, fixedrange=True)))
+    return trace, layout
+
+
+def _rows(fig: go.Figure, ticktext: list[str], words: list[str], x_left: float, extra: int = 0) -> None:
+    """`_rows_spec` applied to a figure built with plotly's objects."""
+    trace, layout = _rows_spec(ticktext, words, x_left, extra)
+    fig.add_trace(go.Scatter({k: v for k, v in trace.items() if k != "type"}))
+    fig.update_layout(layout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,30 +118,32 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
     patterns = style.level_patterns(labels)
     n = len(st)
     ys = list(range(n))
+    rows = st.to_dict("records")         # plain dicts: per-cell lookups in a DataFrame are slow
     plans = st["plans"].astype(float).where(st["plans"] > 0)
     shares = {lab: (st[lab].astype(float) / plans * 100).fillna(0.0) for lab in labels}
 
-    fig = go.Figure()
+    data = []
     for i, lab in enumerate(labels):
         share = shares[lab]
         counts = st[lab].astype(int)
         colour = colours[lab]
-        fig.add_trace(go.Bar(
-            y=ys, x=share if i == 0 else -share, base=None, orientation="h", name=lab,
+        data.append(dict(
+            type="bar", y=ys, x=(share if i == 0 else -share).to_numpy(), orientation="h", name=lab,
             width=0.5,
             marker=dict(color=colour, line=dict(color=style.edge_colour(colour), width=1),
                         pattern=dict(shape=patterns[lab], fgcolor=style.text_colour(colour), fillmode="overlay", size=6, solidity=0.15)),
             text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="end",
             textfont=dict(color=style.text_colour(colour), size=TEXT_SIZE),
-            customdata=list(zip(counts, st["plans"].astype(int), [round(s) for s in share])),
+            customdata=[list(c) for c in zip(counts.tolist(), st["plans"].astype(int).tolist(),
+                                             [round(s) for s in share])],
             hovertemplate=f"{lab}: %{{customdata[0]}} of %{{customdata[1]}} plans (%{{customdata[2]}}%)<extra></extra>",
         ))
 
     # The partnership's own level: centre of its segment.
     own_x, own_text, own_hover = [], [], []
     for r in range(n):
-        rank = st.at[r, "level_rank"]
-        label = st.at[r, "label"]
+        rank = rows[r]["level_rank"]
+        label = rows[r]["label"]
         if pd.isna(rank):
             x = 0.0
         else:
@@ -144,11 +152,11 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
                 x = shares[best].iat[r] / 2
             else:
                 x = -(sum(shares[labels[j]].iat[r] for j in range(1, k)) + shares[labels[k]].iat[r] / 2)
-        own_x.append(x)
+        own_x.append(float(x))
         own_text.append([f"◆ {partnership_label}: {label}"])
         own_hover.append(f"{partnership_label}: {label}")
-    fig.add_trace(go.Scatter(
-        x=own_x, y=ys, mode="markers", name=f"{partnership_label} (its level)",
+    data.append(dict(
+        type="scatter", x=own_x, y=ys, mode="markers", name=f"{partnership_label} (its level)",
         marker=dict(symbol=OWN_SYMBOL, size=15, color=style.HIGHLIGHT, line=dict(color="#ffffff", width=2)),
         text=own_hover, hovertemplate="%{text}<extra></extra>", cliponaxis=False))
 
@@ -159,16 +167,16 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
         name = f"{peer_label}{': ' + group if group else ''}"
         px, py, ph = [], [], []
         for r in range(n):
-            share = st.at[r, "peer_full_share"]
+            share = rows[r]["peer_full_share"]
             if pd.isna(share):
                 continue
-            px.append(100 * share)
+            px.append(100 * float(share))
             py.append(r - 0.28)
-            ph.append(f"{name}: {_pct(share)} {best} ({int(st.at[r, 'peer_full_count'])} of "
-                      f"{int(st.at[r, 'peer_plans'])} plans)")
+            ph.append(f"{name}: {_pct(share)} {best} ({int(rows[r]['peer_full_count'])} of "
+                      f"{int(rows[r]['peer_plans'])} plans)")
             words[r].append(f"▼ peers: {_pct(share)} {best}")
-        fig.add_trace(go.Scatter(
-            x=px, y=py, mode="markers", name=_wrap(f"{name}, share {best}", WORDS_WIDTH),  # fits a phone legend
+        data.append(dict(
+            type="scatter", x=px, y=py, mode="markers", name=_wrap(f"{name}, share {best}", WORDS_WIDTH),  # fits a phone legend
             marker=dict(symbol=PEER_SYMBOL, size=12, color=style.TEXT, line=dict(color="#ffffff", width=1)),
             text=ph, hovertemplate="%{text}<extra></extra>", cliponaxis=False))
     left_extent = max(sum(shares[lab].iat[r] for lab in labels[1:]) for r in range(n))
@@ -176,16 +184,18 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
     lo = -max(25.0, math.ceil(left_extent / 25) * 25)
     hi = max(25.0, math.ceil(right_extent / 25) * 25)
     ticks = [v for v in range(-100, 101, 25) if lo <= v <= hi]
-    fig.add_trace(go.Scatter(  # the zero line, drawn per bar so it does not cross the words
-        x=[v for _ in range(n) for v in (0, 0, None)], y=[v for r in range(n) for v in (r - 0.3, r + 0.3, None)],
+    data.append(dict(  # the zero line, drawn per bar so it does not cross the words
+        type="scatter", x=[v for _ in range(n) for v in (0, 0, None)],
+        y=[v for r in range(n) for v in (r - 0.3, r + 0.3, None)],
         mode="lines", line=dict(color=style.TEXT, width=1.5), hoverinfo="skip", showlegend=False))
-    fig.update_layout(barmode="relative", bargap=0.3, hovermode="closest")
-    fig.update_xaxes(range=[lo - 2, hi + 2], tickmode="array", tickvals=ticks,
-                     ticktext=[f"{abs(v)}%" if v % 50 == 0 else "" for v in ticks], fixedrange=True,
-                     title=dict(text=f"◀ other levels · share of plans · {best} ▶", font=dict(size=TEXT_SIZE)))
-    _rows(fig, [_criterion_label(r) for _, r in st.iterrows()], [_fit_words(w) for w in words], lo - 2)
-    fig.update_layout(legend=dict(traceorder="normal"))
-    return fig
+    words_trace, layout = _rows_spec([_criterion_label(row) for row in rows],
+                                     [_fit_words(w) for w in words], lo - 2)
+    style.merge(layout, dict(
+        barmode="relative", bargap=0.3, hovermode="closest", legend=dict(traceorder="normal"),
+        xaxis=dict(range=[lo - 2, hi + 2], tickmode="array", tickvals=ticks,
+                   ticktext=[f"{abs(v)}%" if v % 50 == 0 else "" for v in ticks], fixedrange=True,
+                   title=dict(text=f"◀ other levels · share of plans · {best} ▶", font=dict(size=TEXT_SIZE)))))
+    return style.figure(data + [words_trace], layout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,18 +222,20 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
     show_na = (cf["label"] == NOT_ASSESSED).any() or (prev_cycle and (cf["previous_label"] == NOT_ASSESSED).any())
     n = len(cf)
     ys = list(range(n))
+    rows = cf.to_dict("records")
     who = f"{partnership_label}: " if partnership_label else ""
 
-    fig = go.Figure()
+    data = []
     if prev_cycle:
         lx, ly = [], []
         for r in range(n):
-            lx += [pos[cf.at[r, "previous_label"]], pos[cf.at[r, "label"]], None]
+            lx += [pos[rows[r]["previous_label"]], pos[rows[r]["label"]], None]
             ly += [r, r, None]
-        fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color=style.GRID, width=4),
-                                 hoverinfo="skip", showlegend=False))
-        fig.add_trace(go.Scatter(
-            x=[pos[v] for v in cf["previous_label"]], y=ys, mode="markers", name=f"{prev_cycle} (before)",
+        data.append(dict(type="scatter", x=lx, y=ly, mode="lines", line=dict(color=style.GRID, width=4),
+                         hoverinfo="skip", showlegend=False))
+        data.append(dict(
+            type="scatter", x=[pos[v] for v in cf["previous_label"]], y=ys, mode="markers",
+            name=f"{prev_cycle} (before)",
             marker=dict(symbol="circle-open", size=18, color="#595959", line=dict(width=2.5)),
             text=[f"{who}{prev_cycle}: {v}" for v in cf["previous_label"]],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False))
@@ -231,17 +243,18 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
         sel = cf.index[cf["direction"] == direction].tolist()
         if not sel:
             continue
-        fig.add_trace(go.Scatter(
-            x=[pos[cf.at[r, "label"]] for r in sel], y=sel, mode="markers", name=f"{cycle}: {name.lower()}",
+        data.append(dict(
+            type="scatter", x=[pos[rows[r]["label"]] for r in sel], y=sel, mode="markers",
+            name=f"{cycle}: {name.lower()}",
             marker=dict(symbol=symbol, size=15, color=colour, line=dict(color="#ffffff", width=1)),
-            text=[f"{who}{cycle}: {cf.at[r, 'label']} ({name.lower()})" for r in sel],
+            text=[f"{who}{cycle}: {rows[r]['label']} ({name.lower()})" for r in sel],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False))
 
     words = []
     for r in range(n):
-        direction = cf.at[r, "direction"]
+        direction = rows[r]["direction"]
         word = DIRECTION_STYLE.get(direction, ("", "", "", direction))[3]
-        before, now = cf.at[r, "previous_label"], cf.at[r, "label"]
+        before, now = rows[r]["previous_label"], rows[r]["label"]
         if direction in ("up", "down"):
             words.append(_fit_words([f"{word}: {before} → {now}"]))
         elif direction == "not assessed" and prev_cycle and before != NOT_ASSESSED:
@@ -252,12 +265,12 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
 
     ticks = ([-1] if show_na else []) + list(range(nlev))
     tick_text = ([NOT_ASSESSED] if show_na else []) + [labels[nlev - 1 - p] for p in range(nlev)]
-    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[_wrap(t, 9) for t in tick_text],
-                     tickangle=0, tickfont=dict(size=11),
-                     range=[left, nlev - 0.55], fixedrange=True, showgrid=True,
-                     title=dict(text="level (best on the right)", font=dict(size=TEXT_SIZE)))
-    _rows(fig, [_criterion_label(r) for _, r in cf.iterrows()], words, left, extra=20)
-    return fig
+    words_trace, layout = _rows_spec([_criterion_label(row) for row in rows], words, left, extra=20)
+    style.merge(layout, dict(xaxis=dict(
+        tickmode="array", tickvals=ticks, ticktext=[_wrap(t, 9) for t in tick_text], tickangle=0,
+        tickfont=dict(size=11), range=[left, nlev - 0.55], fixedrange=True, showgrid=True,
+        title=dict(text="level (best on the right)", font=dict(size=TEXT_SIZE)))))
+    return style.figure(data + [words_trace], layout)
 
 
 # ---------------------------------------------------------------------------------------------

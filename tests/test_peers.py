@@ -483,3 +483,29 @@ def test_scrub_frame(review):
     text = out.to_csv().lower()
     assert "fife followed" in text and all(n.lower() not in text for n in HIDDEN)
     assert out["count"].tolist() == [1, 2]
+
+
+def test_charts_built_from_dicts_pass_plotlys_own_checks(review):
+    """The spine and change charts are built from plain dicts without plotly's property checks
+    (charts.style.figure, for speed). Built again through those checks they must come out the same:
+    a misspelt property or a wrong value raises here, and nothing is coerced differently."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from loaders import read_workbook
+
+    sample_path = pathlib.Path(__file__).parents[1] / "data" / "sample-review.xlsx"
+    sample = read_workbook(sample_path.read_bytes(), trusted=True)
+    figures = [C._empty("Nothing to show.")]
+    for r, who, group in ((review, ["Fife", "Highland"], "West"),
+                          (sample, ["Fife", "Highland", "Orkney Islands"], "Islands")):
+        for cycle in r.cycles["cycle"]:
+            for me in who:
+                figures.append(C.spine.__wrapped__(P.standing(r, cycle, me), r.labels, me))
+                figures.append(C.spine.__wrapped__(P.standing(r, cycle, me, group), r.labels, me))
+                figures.append(C.change_chart.__wrapped__(P.change(r, cycle, me), r.labels, me))
+                figures.append(C.change_chart.__wrapped__(P.change(r, cycle, me), r.labels))
+    assert len(figures) > 40
+    for fig in figures:
+        checked = go.Figure(fig.to_dict())              # raises on anything plotly would refuse
+        assert json.loads(pio.to_json(checked)) == json.loads(pio.to_json(fig, validate=False))
