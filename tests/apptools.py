@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from google.protobuf import text_format
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
@@ -127,7 +128,13 @@ def media(monkeypatch) -> list[MemoryMediaFileStorage]:
             super().__init__(*args, **kwargs)
             stores.append(self)
 
+    class Manager(MediaFileManager):                 # runs a button's deferred callable, as a click does
+        def __init__(self, storage):
+            super().__init__(storage)
+            storage.manager = self
+
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Manager)
     return stores
 
 
@@ -142,8 +149,11 @@ def download(at: AppTest, media: list, key: str):
         show_tab(at, "Data")
         buttons = [b for b in at.get("download_button") if b.key == key]
     assert buttons, f"no download button {key!r} in {download_keys(at)}"
-    file_id = buttons[0].proto.url.rsplit("/", 1)[-1]
-    served = media[-1].get_file(file_id)
+    proto = buttons[0].proto
+    url = proto.url
+    if proto.HasField("deferred_file_id"):             # data given as a callable: built on the click
+        url = media[-1].manager.execute_deferred(proto.deferred_file_id)
+    served = media[-1].get_file(url.rsplit("/", 1)[-1])
     return served.filename, served.mimetype, served.content
 
 

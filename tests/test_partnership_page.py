@@ -142,7 +142,9 @@ def test_standing_strengths_priorities_change_and_timing(workbook, media):
             "the 6 plans received had arrived by 3 April 2023.") in texts(at.markdown)
     assert metrics(at) == {"Received": "20 March 2023", "Deadline": "1 April 2023", "Median of all plans": "3 April 2023"}
 
-    # the report: its headline and its per-criterion counts
+    # the report: built when the button is pressed (not on every run), its headline and counts
+    button = next(b for b in at.get("download_button") if b.key == "report")
+    assert button.proto.deferred_file_id and not button.proto.url
     name, mime, data = download(at, media, "report")
     assert (name, mime) == ("Fife-2023-2026-report.html", "text/html")
     report = document_text(data)

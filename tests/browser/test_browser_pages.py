@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -140,3 +141,18 @@ def test_choosing_a_cycle_in_the_sidebar_updates_the_url(page, sample_app):
     wait_idle(page)
     assert query(page).get("cycle") == [OTHER_CYCLE], page.url
     assert title(page) == f"Criteria coverage, {OTHER_CYCLE}"
+
+
+def test_the_partnership_report_downloads_when_its_button_is_pressed(page, sample_app):
+    """The report is built on the press (the button holds a callable), so the server must answer the
+    press with the file: a self-contained HTML page about the partnership and cycle shown."""
+    open_page(page, f"{sample_app.url}/partnership?partnership=Fife&cycle={OTHER_CYCLE}")
+    assert title(page) == f"Fife, {OTHER_CYCLE}"
+    button = page.get_by_role("button", name="Download the report (HTML)")
+    with page.expect_download(timeout=20000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == f"Fife-{OTHER_CYCLE}-report.html"
+    html = Path(download.path()).read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "Fife" in html and OTHER_CYCLE in html and "illustrative" in html.lower()
