@@ -9,7 +9,11 @@ in the same run, because this machine is small (2 cores) and noisy:
               one-page app with a single plotly chart, measured alternately.
 - memory:     the server's peak memory (VmHWM) with the sample after visiting every page.
 - concurrent: ten browser sessions at once on the Partnership page, each changing the cycle and
-              then the partnership a few times: 95th percentile time to the updated chart.
+              then the partnership a few times: 95th percentile time to the updated chart. Also the
+              same ten sessions against the server alone (Streamlit's websocket protocol, the
+              browser's own messages, nothing drawn), as in use, where each browser runs on its
+              user's own computer: p95 time until the server has sent the updated chart, plus what
+              one browser alone takes to draw an update.
 
     python3 bench/bench_app.py                       # everything, results as JSON on the last line
     python3 bench/bench_app.py --only rerun --sizes sample,100x --reruns 5
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -420,6 +425,163 @@ async def _concurrent(browser, server: Server, sessions: int, plans, think: floa
             "cpu": {k: after[k] - before[k] for k in after}}
 
 
+# ---------------------------------------------------------------- the server alone, ten sessions
+
+class _Session:
+    """One session spoken to in Streamlit's own websocket protocol, as the browser speaks it (the
+    same BackMsg a browser sends when a select box changes; widget ids read from the page's own
+    elements), without drawing anything: what the server alone takes to answer ten sessions, on
+    the machine's two cores, with no browser competing for them."""
+
+    def __init__(self, url: str, path: str):
+        page, _, self.query = path.lstrip("/").partition("?")
+        self.url, self.page, self.page_hash = url, page, ""
+        self.first_query = self.query
+        self.values: dict[str, object] = {}      # widget id -> its value, as the browser would send it
+        self.ids: dict[str, str] = {}            # widget label -> id
+        self.keys: dict[str, str] = {}           # widget id -> the query parameter it is bound to
+        self.ws = None
+
+    async def __aenter__(self):
+        import websockets
+
+        self.ws = await websockets.connect(self.url.replace("http", "ws", 1) + "/_stcore/stream",
+                                           subprotocols=["streamlit"], max_size=None, origin=self.url)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    def _states(self):
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+        states = WidgetStates()
+        for wid, value in self.values.items():
+            w = states.widgets.add(id=wid)
+            if isinstance(value, bool):
+                w.bool_value = value
+            elif value is not None:                  # None: a select box with nothing chosen
+                w.string_value = value
+        return states
+
+    def _first_value(self, what: str, el):
+        """A widget's value when the page first shows it (from the address, else its default)."""
+        if what == "checkbox":
+            return el.default
+        chosen = dict(urllib.parse.parse_qsl(self.first_query)).get(el.query_param_key)
+        if chosen:
+            return chosen
+        return el.options[el.default] if el.HasField("default") else None
+
+    async def rerun(self, choices: dict[str, str], want: str) -> tuple[float, float]:
+        """Send the rerun a browser sends when `choices` ({label: value}) are made; (s to the
+        updated chart under a title with `want`, s to the run's end)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        rs = msg.rerun_script
+        rs.query_string = self.query
+        if self.page_hash:
+            rs.page_script_hash = self.page_hash
+            self.values.update({self.ids[label]: value for label, value in choices.items()})
+            # the browser writes bound widgets' values into the address before it reruns
+            self.query = urllib.parse.urlencode(
+                [(self.keys[w], v) for w, v in self.values.items() if self.keys.get(w) and v not in (None, False)],
+                quote_via=urllib.parse.quote)
+            rs.widget_states.CopyFrom(self._states())
+        else:
+            rs.page_name = self.page
+        rs.context_info.timezone, rs.context_info.locale = "UTC", "en-GB"
+        began, titled, chart = time.perf_counter(), False, None
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await self.ws.recv())
+            kind = fwd.WhichOneof("type")
+            if kind == "navigation":                 # the page this run showed: the next rerun's page
+                self.page_hash = fwd.navigation.page_script_hash
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                el = fwd.delta.new_element
+                what = el.WhichOneof("type")
+                if what in ("selectbox", "checkbox"):
+                    widget = getattr(el, what)
+                    self.ids[widget.label] = widget.id
+                    self.keys[widget.id] = widget.query_param_key
+                    if widget.id not in self.values:
+                        self.values[widget.id] = self._first_value(what, widget)
+                elif what == "heading" and want in el.heading.body:
+                    titled = True
+                elif what == "plotly_chart" and titled and chart is None:
+                    chart = time.perf_counter() - began
+            elif kind == "script_finished":
+                end = time.perf_counter() - began
+                if chart is None:
+                    raise RuntimeError(f"no chart under a title with {want!r} in the answer")
+                return chart, end
+
+
+async def _protocol_session(url: str, i: int, plan, start: asyncio.Event, ready: list, think: float,
+                            done: list) -> list[tuple[float, float]]:
+    path, first, steps = plan
+    times = []
+    async with _Session(url, path) as session:
+        await session.rerun({}, first)
+        ready.append(i)
+        await start.wait()
+        for label, value, want in steps:
+            times.append(await session.rerun({label: value}, want))
+            await asyncio.sleep(think * (0.5 + ((7 * i + len(times)) % 5) / 4))
+    done.append(i)
+    return times
+
+
+async def _protocol_concurrent(server: Server, sessions: int, plans, think: float) -> dict:
+    """Every session at once, server only; {"chart": [s], "end": [s], "seconds", "cpu": {...}}."""
+    start, ready, done = asyncio.Event(), [], []
+    tasks = [asyncio.create_task(_protocol_session(server.url, i, plans[i], start, ready, think, done))
+             for i in range(sessions)]
+    while len(ready) < sessions and not any(t.done() for t in tasks):
+        await asyncio.sleep(0.05)
+    before, client_before, began = _cpu_seconds(server.proc.pid), time.process_time(), time.monotonic()
+    start.set()
+    results = await asyncio.wait_for(asyncio.gather(*tasks), timeout=300)
+    seconds = time.monotonic() - began
+    after = _cpu_seconds(server.proc.pid)
+    pairs = [t for session in results for t in session]
+    return {"chart": [c for c, _ in pairs], "end": [e for _, e in pairs], "seconds": seconds,
+            "cpu": {"server": after["server"] - before["server"],
+                    "clients": time.process_time() - client_before}}
+
+
+async def _server_benches(sessions: int, rounds: int, think: float) -> dict:
+    """Ten sessions against the server alone (fresh server), then the same changes by one session."""
+    partnerships, cycles, _ = sample_facts(WORKBOOKS["sample"])
+    plans = [_dashboard_plan(i, partnerships, cycles, rounds) for i in range(sessions)]
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(ROOT / "dashboard.py", ROOT, _dashboard_env(Path(tmp) / "store"))
+        try:
+            log(f"server alone: {sessions} protocol sessions x {rounds} rounds")
+            ten = await _protocol_concurrent(server, sessions, plans, think)
+            solo = _joined([await _protocol_concurrent(server, 1, plans[k:k + 1], think) for k in range(SOLO_PLANS)])
+        finally:
+            server.stop()
+    log(f"  to the updated chart: p95 {p95(ten['chart']):.2f} s, median {median(ten['chart']):.2f} s; "
+        f"run over: p95 {p95(ten['end']):.2f} s; server cores {ten['cpu']['server'] / ten['seconds']:.2f}")
+    return {"protocol": ten, "protocol_solo": solo}
+
+
+SOLO_PLANS = 2          # one session alone repeats the first two sessions' changes, one after the other
+
+
+def _joined(runs: list[dict]) -> dict:
+    """Runs one after another as one run: their lists joined, their seconds and CPU added up."""
+    out = {key: [v for run in runs for v in run[key]] for key, value in runs[0].items() if isinstance(value, list)}
+    out["seconds"] = sum(run["seconds"] for run in runs)
+    out["cpu"] = {k: sum(run["cpu"][k] for run in runs) for k in runs[0]["cpu"]}
+    return out
+
+
 async def _browser_benches(only: set[str], repeats: int, sessions: int, rounds: int, think: float) -> dict:
     from playwright.async_api import async_playwright
 
@@ -449,7 +611,8 @@ async def _browser_benches(only: set[str], repeats: int, sessions: int, rounds: 
                             out["memory_after_concurrent_mb"] = server.peak_mb()
                             # the same changes by one session alone: what a person sees when the
                             # browser has a machine to itself (as it would on their own computer)
-                            out["solo_run"] = await _concurrent(browser, server, 1, plans[:1], think)
+                            out["solo_run"] = _joined([await _concurrent(browser, server, 1, plans[k:k + 1], think)
+                                                       for k in range(SOLO_PLANS)])
                             log(f"  p95 {p95(got['times']):.2f} s, median {median(got['times']):.2f} s; cores used "
                                 f"by chromium {got['cpu']['browser'] / got['seconds']:.2f}, "
                                 f"server {got['cpu']['server'] / got['seconds']:.2f}")
@@ -461,7 +624,8 @@ async def _browser_benches(only: set[str], repeats: int, sessions: int, rounds: 
                         plans = [_baseline_plan(i, cycles, rounds) for i in range(sessions)]
                         got = await _concurrent(browser, server, sessions, plans, think)
                         out["concurrent_baseline"], out["concurrent_baseline_run"] = got["times"], got
-                        out["solo_baseline_run"] = await _concurrent(browser, server, 1, plans[:1], think)
+                        out["solo_baseline_run"] = _joined([await _concurrent(browser, server, 1, plans[k:k + 1], think)
+                                                                for k in range(SOLO_PLANS)])
                         log(f"  baseline app: p95 {p95(got['times']):.2f} s, median {median(got['times']):.2f} s; "
                             f"cores used by chromium {got['cpu']['browser'] / got['seconds']:.2f}, "
                             f"server {got['cpu']['server'] / got['seconds']:.2f}")
@@ -520,6 +684,24 @@ def summarise(raw: dict) -> dict:
         b = raw.get("concurrent_baseline")
         if b:
             out["concurrent"].update(baseline_p95_s=p95(b), baseline_median_s=median(b), ratio=p95(c) / p95(b))
+    pr, pr_solo = raw.get("protocol"), raw.get("protocol_solo")
+    if pr:
+        n = len(pr["chart"])
+        sv = {"p95_s": p95(pr["chart"]), "median_s": median(pr["chart"]), "max_s": max(pr["chart"]),
+              "end_p95_s": p95(pr["end"]), "end_median_s": median(pr["end"]), "samples": n,
+              "server_cpu_per_update_s": pr["cpu"]["server"] / n, "server_cores": pr["cpu"]["server"] / pr["seconds"],
+              "client_cores": pr["cpu"]["clients"] / pr["seconds"], "target_s": CONCURRENT_P95_TARGET_S}
+        if pr_solo:
+            sv.update(solo_median_s=median(pr_solo["chart"]), solo_end_median_s=median(pr_solo["end"]),
+                      solo_server_cpu_per_update_s=pr_solo["cpu"]["server"] / len(pr_solo["chart"]))
+        browser_solo = raw.get("solo_run")
+        if pr_solo and browser_solo and browser_solo["times"]:
+            # what one browser adds on its own computer: its p95 update alone, less the server's part
+            sv["browser_solo_p95_s"] = p95(browser_solo["times"])
+            sv["browser_own_s"] = sv["browser_solo_p95_s"] - median(pr_solo["chart"])
+            sv["estimate_p95_s"] = sv["p95_s"] + sv["browser_own_s"]
+            sv["ok"] = sv["estimate_p95_s"] < CONCURRENT_P95_TARGET_S
+        out["concurrent_server"] = sv
     return out
 
 
@@ -553,6 +735,8 @@ def main(argv=None) -> dict:
     raw: dict = {"sessions": args.sessions, "rounds": args.rounds, "think": args.think}
     if "rerun" in only:
         raw["rerun"] = bench_reruns(sizes, args.reruns)
+    if "concurrent" in only:      # the server alone first: no browser needed
+        raw.update(asyncio.run(_server_benches(args.sessions, args.rounds, args.think)))
     if only & {"cold", "memory", "concurrent"}:
         if not CHROMIUM.exists():
             log(f"browser benchmarks skipped: no {CHROMIUM} (apt-get install chromium)")

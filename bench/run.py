@@ -47,7 +47,7 @@ NOTES = """### What made reruns fast, and what limits the rest
   `ranks` and the CSV escaping are vectorised; `analysis.memo.by_content` builds each chart (and
   CSV, tables) once per distinct data; the heatmap sends numpy arrays and letters cells only up
   to 5,000 cells (at 100x: 30,000 cells a few pixels wide; colours, hover and the Data tab keep
-  everything). The partnership report is built once per partnership, cycle and day.
+  everything). The partnership report is built when its download button is pressed.
 - **Cold start** (the overview on a fresh server): the browser, not the server, sets the time.
   The server's first run is over about 1.1 s after navigation starts; the first chart appears about
   2 s later, while the browser fetches and runs Streamlit's plotly code (4.7 MB, loaded only when
@@ -57,18 +57,33 @@ NOTES = """### What made reruns fast, and what limits the rest
   the browser to start loading the plotly code at once (a `<script>` importing the same module
   Streamlit would, found by name; nothing happens if a Streamlit upgrade renames it). Measured on
   the same machine: 1.53x the baseline before, about 1.3x after.
-- **Ten sessions**: each update of the Partnership page costs its browser about 1.2 s of CPU
-  (baseline app: about 0.35 s) and the server about 0.2 s (new charts and the report for a new
-  partnership). Found by removing parts of the page one at a time (one session, chromium CPU per
-  update from /proc): Streamlit's shell and the selectbox interaction about 0.4 s, the standing
-  chart about 0.35 s, the change chart about 0.15 s, the rest about 0.3 s. Streamlit gives a plotly
-  chart a new element id whenever its figure changes, so every changed chart is unmounted and
-  mounted again and plotly draws it twice (counted: two `plotly_afterplot` events per chart per
-  update); the same figure redrawn with `Plotly.react` outside Streamlit costs about 0.12 s. Ten
-  browsers on the server's own 2 cores therefore need about 6 cores' worth of work for this load,
-  and the queue, not the server, sets the p95. One session alone gets its update in about 1 s.
-  What would meet the target: a page about three times cheaper to redraw (a plotly component that
-  updates in place, fewer charts per page); not done in this session.
+- **Ten sessions, the server** (this session): the server alone was the bottleneck too, which the
+  browser measure hid. Driving ten sessions through Streamlit's websocket protocol (no browser)
+  put the server at 0.93 of a core (the GIL: all it can use for script runs) with 0.32 s of CPU per
+  update, updated chart p95 1.55 s and whole page p95 3.7 s. py-spy on the server: Streamlit's
+  `gc.collect(2)` after every script run (`runner.postScriptGC`) was about half of all its CPU,
+  plotly's property checks while building the two charts for each new partnership most of the
+  rest, then the report (built on every run for the download button) and strengths/priorities
+  taking every column of a frame by mask. Fixed: `postScriptGC = false` (.streamlit/config.toml;
+  peak memory is still measured above), the spine and change charts built from plain dicts
+  (`charts.style.figure`: 42 -> 7 ms and 36 -> 6 ms; a test rebuilds each through plotly's checks
+  and requires the same figure), the report built only when its button is pressed (a callable
+  given to `st.download_button`), strengths/priorities by position. Now about 0.1 s of server CPU
+  per update, half a core used, updated chart p95 under 1 s.
+- **Ten sessions, the browsers**: with all ten browsers on the server's own 2 cores, the browsers
+  set the time. Each update of the Partnership page costs its browser about 0.9-1.4 s of CPU
+  (the baseline app about 0.4 s); found by removing parts of the page one at a time: Streamlit's
+  shell and the selectbox interaction about 0.4 s, the standing chart about 0.35 s, the change
+  chart about 0.15 s, the rest about 0.3 s. Streamlit gives a plotly chart a new element id
+  whenever its figure changes, so every changed chart is unmounted and mounted again and drawn
+  twice (two `plotly_afterplot` events per chart per update); a stable id (tried by giving the
+  chart a key-only id) makes Streamlit 1.67 keep showing the old figure, so that is not a way out.
+  Ten browsers need several cores' worth of drawing for this load, and the queue for the 2 cores,
+  not the server, sets that p95; even the one-chart baseline app is near 2 s there. In use each
+  browser runs on its own computer: the estimate above adds one browser's own drawing time to
+  the server's p95 under ten sessions. What would cut the browsers' share: a plotly component that
+  updates a chart in place with `Plotly.react` (replacing `st.plotly_chart` and the tests built on
+  it), fewer elements per page.
 """.splitlines()
 
 
@@ -201,6 +216,30 @@ def tables(result: dict) -> list[str]:
                     lines.append(f"| {label} | {v['browser']:.2f} s | {v['server']:.3f} s | "
                                  f"{v['median_s']:.2f} / {v['max_s']:.2f} s |")
             lines.append("")
+    sv = s.get("concurrent_server")
+    if sv:
+        lines += ["### The same ten sessions, the server alone", "",
+                  "Each session speaks Streamlit's own websocket protocol as its browser would (the same rerun "
+                  "messages, with the widget ids read from the page's elements) and draws nothing, so the "
+                  "server has the machine's 2 cores to itself, as in use, where each person's browser runs on "
+                  "their own computer. Timed from sending the change to the server sending the chart under the "
+                  "new title (and to the end of the run); a fresh server, the same plans as above:", "",
+                  "| run | p95 | median | max | server CPU per update | server cores used |",
+                  "|---|---:|---:|---:|---:|---:|",
+                  f"| ten sessions: updated chart sent | {sv['p95_s']:.2f} s | {sv['median_s']:.2f} s | "
+                  f"{sv['max_s']:.2f} s | {sv['server_cpu_per_update_s']:.3f} s | {sv['server_cores']:.2f} |",
+                  f"| ten sessions: whole page sent | {sv['end_p95_s']:.2f} s | {sv['end_median_s']:.2f} s | | | |"]
+        if "solo_median_s" in sv:
+            lines.append(f"| one session alone: updated chart sent | | {sv['solo_median_s']:.2f} s | | "
+                         f"{sv['solo_server_cpu_per_update_s']:.3f} s | |")
+        lines += ["", f"The ten clients themselves used {sv['client_cores']:.2f} of a core."]
+        if "estimate_p95_s" in sv:
+            lines += ["", f"**What a person sees with ten sessions at once**, each browser on its own computer: the "
+                          f"server's p95 above plus one browser's own drawing time for an update (the p95 of one "
+                          f"browser session alone, {sv['browser_solo_p95_s']:.2f} s, less the server's "
+                          f"{sv['solo_median_s']:.2f} s): **{sv['estimate_p95_s']:.2f} s** (target p95 < "
+                          f"{sv['target_s']:.0f} s{_ok(sv['ok'])})."]
+        lines.append("")
     return lines
 
 
