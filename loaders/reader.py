@@ -14,7 +14,9 @@ cached with each formula) and never follows external links, so a formula pointin
 workbook yields its cached value and nothing is fetched.
 
 Speed: the score grid is handled as arrays (each distinct cell value is checked once), rows as
-plain lists; the sheets are read with python-calamine (see bench/README.md for the numbers).
+plain lists, and dates, drafts and cycles are worked out once per distinct cell; rows are looked at
+one by one only where there is a problem to report. The sheets are read with python-calamine (see
+bench/README.md for the numbers).
 """
 from __future__ import annotations
 
@@ -178,10 +180,10 @@ class Table:
 
     def values(self, name: str) -> list:
         index = self.col(name)
-        return [""] * len(self.rows) if index is None else [cells[index] for cells in self.rows]
+        return [""] * len(self.rows) if index is None else list(map(operator.itemgetter(index), self.rows))
 
     def texts(self, name: str) -> list[str]:
-        return [cell_text(v) for v in self.values(name)]
+        return list(map(cell_text, self.values(name)))
 
 
 def _blank(cells) -> bool:
@@ -199,7 +201,9 @@ def _table(name: str, grid: list[list]) -> Table | None:
     for index, header in enumerate(headers):
         if header:
             columns.setdefault(norm(header), index)
-    keep = [i for i in range(start + 1, len(grid)) if not _blank(grid[i])]
+    # _blank's usual case (a filled first cell) inline: this runs for every row of every sheet
+    keep = [i for i, cells in enumerate(grid[start + 1:], start + 1)
+            if cells and (type(cells[0]) is not str or cells[0].strip()) or not _blank(cells)]
     return Table(name, start + 1, headers, columns, [i + 1 for i in keep], [grid[i] for i in keep])
 
 
@@ -212,7 +216,7 @@ class _Checker:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.sheet_names = {norm(n): n for n in reversed(book.sheet_names)}
-        self.scored: dict[tuple, int] = {}        # (cycle, criterion, label) -> count in Scores
+        self.scored: dict[tuple, tuple] = {}      # (cycle, criterion) -> count per scale label in Scores
         self.present: dict[str, dict[str, set]] = {}  # sheet -> cycle -> partnerships with a row
         self.usable: set[str] = set()             # sheets read without a fatal problem
 
@@ -268,26 +272,45 @@ class _Checker:
 
     def required_texts(self, t: Table, column: str) -> list[str]:
         values = t.texts(column)
-        for row, value in zip(t.numbers, values):
-            if not value:
-                self.error(t.name, row, t.label(t.col(column)), f"{column} is empty. It is required.")
+        if not all(values):                       # the rows one by one only when one is empty
+            for row, value in zip(t.numbers, values):
+                if not value:
+                    self.error(t.name, row, t.label(t.col(column)), f"{column} is empty. It is required.")
         return values
 
-    def dates(self, t: Table, column: str, required: bool = False) -> list:
-        index, out = t.col(column), []
-        for row, value in zip(t.numbers, t.values(column)):
+    def dates(self, t: Table, column: str, required: bool = False) -> np.ndarray:
+        """The column as datetime64[ns] (NaT: blank or not a date), each problem reported.
+
+        Each distinct cell is parsed once (True, 1 and 1.0 share an entry, as none of them is a
+        date), then the rows are looked at one by one only when some cell is not a usable date."""
+        values = t.values(column)
+        distinct = dict.fromkeys(values)
+        for value in distinct:
             try:
                 ts = parse_date(value)
             except ValueError:
-                self.error(t.name, row, t.label(index), f"{column} '{cell_text(value)}' is not a date. Use a date "
-                                                        "cell, or text such as 31/03/2021 (day first) or 2021-03-31.")
-                ts = pd.NaT
-            if ts is None:
-                if required:
+                ts = _NOT_A_DATE
+            if ts is not None and ts is not _NOT_A_DATE and not DATE_YEARS[0] <= ts.year <= DATE_YEARS[1]:
+                ts = _FAR_YEAR                    # e.g. 01/01/2300: a typing slip (and beyond datetime64[ns])
+            distinct[value] = ts
+        stamps = list(distinct.values())
+        if any(ts is _NOT_A_DATE or ts is _FAR_YEAR or (required and ts is None) for ts in stamps):
+            index = t.col(column)
+            for row, value in zip(t.numbers, values):
+                ts = distinct[value]
+                if ts is _NOT_A_DATE:
+                    self.error(t.name, row, t.label(index), f"{column} '{cell_text(value)}' is not a date. Use a "
+                               "date cell, or text such as 31/03/2021 (day first) or 2021-03-31.")
+                elif ts is _FAR_YEAR:
+                    self.error(t.name, row, t.label(index), f"{column} '{cell_text(value)}' is not a date in "
+                               f"{DATE_YEARS[0]}-{DATE_YEARS[1]}. Check the year.")
+                elif ts is None and required:
                     self.error(t.name, row, t.label(index), f"{column} is empty. It is required.")
-                ts = pd.NaT
-            out.append(ts)
-        return out
+        # as datetime64[ns]: nanoseconds since 1970 (NaT is the smallest int64)
+        table = np.array([ts.value if isinstance(ts, pd.Timestamp) else _NAT for ts in stamps],
+                         dtype=np.int64).view("datetime64[ns]")
+        codes = dict(zip(distinct, range(len(distinct))))
+        return table[np.fromiter(map(codes.__getitem__, values), np.intp, len(values))]
 
     def unique(self, t: Table, column: str, numbers: list[int], keys: list, shown: list[str], what: str) -> None:
         first: dict = {}
@@ -298,6 +321,12 @@ class _Checker:
                 self.error(t.name, row, t.label(t.col(column)), f"{what} '{text}' appears twice (first in row {first[key]}).")
             else:
                 first[key] = row
+
+
+_NOT_A_DATE = object()     # a cell that is not a date, in Checker.dates
+_FAR_YEAR = object()       # a date whose year is outside DATE_YEARS
+DATE_YEARS = (1900, 2199)  # any date in a review workbook; datetime64[ns] itself ends in 2262
+_NAT = np.iinfo(np.int64).min
 
 
 def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = MAX_FILE_BYTES,
@@ -498,8 +527,8 @@ def _cycles(ck: _Checker) -> pd.DataFrame:
     keep = sorted((i for i, c in enumerate(cycles) if c and cycles.index(c) == i), key=lambda i: cycles[i])
     return make_frame("cycles", {
         "cycle": [cycles[i] for i in keep], "start_year": [int(cycles[i][:4]) for i in keep],
-        "end_year": [int(cycles[i][5:]) for i in keep], "due_date": [due[i] for i in keep],
-        "extended_due_date": [extended[i] for i in keep], "review_published": [published[i] for i in keep]})
+        "end_year": [int(cycles[i][5:]) for i in keep], "due_date": due[keep],
+        "extended_due_date": extended[keep], "review_published": published[keep]})
 
 
 @_memo
@@ -509,13 +538,21 @@ def _cycle_of(text: str, known: tuple) -> str | None:
     return cycle if cycle in known else None
 
 
+def _cycles_of(texts: list[str], known: tuple) -> list:
+    """_cycle_of for each text, worked out once per distinct text ("" -> None)."""
+    found = {text: _cycle_of(text, known) if text else None for text in dict.fromkeys(texts)}
+    return list(map(found.__getitem__, texts))
+
+
 def _keys(ck: _Checker, t: Table, resolve, cycles: pd.DataFrame) -> list:
     """(partnership, cycle) per row; None for rows with an unknown or blank one, or a repeat."""
     known = tuple(cycles["cycle"])
     p_texts, c_texts = ck.required_texts(t, "Partnership"), ck.required_texts(t, "Cycle")
     names = list(map(resolve.find, p_texts))
-    found = list(map(_cycle_of, c_texts, itertools.repeat(known)))
+    found = _cycles_of(c_texts, known)
     out, first = list(zip(names, found)), {}
+    if None not in names and None not in found and len(set(out)) == len(out):
+        return out                                # the usual case: every row known, no repeat
     for i, (p, c) in enumerate(out):
         row = t.numbers[i]
         if p is None or c is None:
@@ -540,41 +577,51 @@ def _submissions(ck: _Checker, resolve, cycles: pd.DataFrame) -> pd.DataFrame:
         return make_frame("submissions")
     keys = _keys(ck, t, resolve, cycles)
     submitted, interim, feedback = ck.dates(t, "Submitted"), ck.dates(t, "Interim statement"), ck.dates(t, "Feedback issued")
-    drafts = []
-    for row, value in zip(t.numbers, t.values("Draft")):
-        text = str(value).casefold() if isinstance(value, bool) else cell_text(value).casefold()
-        if text not in YES_NO:
-            ck.error(t.name, row, t.label(t.col("Draft")), f"Draft '{cell_text(value)}' must be yes or no.")
-        drafts.append(YES_NO.get(text, False))
-    keep = [i for i, k in enumerate(keys) if k]
+    values = t.values("Draft")
+    texts = {value: _draft_text(value) for value in dict.fromkeys(values)}   # each distinct cell once
+    if any(text not in YES_NO for text in texts.values()):       # (True and 1 share one: both yes)
+        for row, value in zip(t.numbers, values):
+            if _draft_text(value) not in YES_NO:
+                ck.error(t.name, row, t.label(t.col("Draft")), f"Draft '{cell_text(value)}' must be yes or no.")
+    flags = {value: YES_NO.get(text, False) for value, text in texts.items()}
+    drafts = np.fromiter(map(flags.__getitem__, values), bool, len(values))
+    keep = np.array([i for i, k in enumerate(keys) if k], dtype=np.intp)
+    partnership_names, cycle_names = [keys[i][0] for i in keep], [keys[i][1] for i in keep]
     frame = make_frame("submissions", {
-        "partnership": [keys[i][0] for i in keep], "cycle": [keys[i][1] for i in keep],
-        "submitted": [submitted[i] for i in keep], "draft": [drafts[i] for i in keep],
-        "interim_statement": [interim[i] for i in keep], "feedback_issued": [feedback[i] for i in keep]})
-    _present(ck, t.name, [keys[i] for i in keep])
+        "partnership": partnership_names, "cycle": cycle_names, "submitted": submitted[keep],
+        "draft": drafts[keep], "interim_statement": interim[keep], "feedback_issued": feedback[keep]})
+    _present(ck, t.name, partnership_names, cycle_names)
     # dates far from the cycle: probably typed month first, or the wrong year
     limits = {c: (pd.Timestamp(start, 1, 1), ext if pd.notna(ext) else due) for c, start, due, ext in
               zip(cycles["cycle"], cycles["start_year"], cycles["due_date"], cycles["extended_due_date"])}
     limits = {c: (start, deadline, deadline + pd.DateOffset(years=1)) for c, (start, deadline) in limits.items()}
-    for i in keep:
-        sub, (start, deadline, latest) = submitted[i], limits[keys[i][1]]
-        if pd.isna(sub):
-            continue
-        if sub < start:
+    # compared as arrays (NaT compares false both ways, as pd.isna skipped it); rows warned in order
+    sub, cycle_at = frame["submitted"].to_numpy(), {c: k for k, c in enumerate(limits)}
+    at = np.fromiter(map(cycle_at.__getitem__, cycle_names), np.intp, len(cycle_names))
+    early = sub < np.array([v[0].value for v in limits.values()], np.int64).view("datetime64[ns]")[at]
+    late = sub > np.array([v[2].value for v in limits.values()], np.int64).view("datetime64[ns]")[at]
+    for j in np.flatnonzero(early | late):
+        i, cycle, ts = keep[j], cycle_names[j], pd.Timestamp(sub[j])
+        if early[j]:
             ck.warn(t.name, t.numbers[i], t.label(t.col("Submitted")),
-                    f"Submitted {fmt_date(sub)} is before cycle {keys[i][1]} starts. Check the date "
+                    f"Submitted {fmt_date(ts)} is before cycle {cycle} starts. Check the date "
                     "(day first: 03/04/2021 is 3 April).")
-        elif sub > latest:
+        else:
             ck.warn(t.name, t.numbers[i], t.label(t.col("Submitted")),
-                    f"Submitted {fmt_date(sub)} is more than a year after the deadline of {fmt_date(deadline)}. "
-                    "Check the date.")
+                    f"Submitted {fmt_date(ts)} is more than a year after the deadline of "
+                    f"{fmt_date(limits[cycle][1])}. Check the date.")
     return frame
 
 
-def _present(ck: _Checker, sheet: str, keys: list) -> None:
-    ck.present[sheet] = {}
-    for p, c in keys:
-        ck.present[sheet].setdefault(c, set()).add(p)
+def _draft_text(value) -> str:
+    return str(value).casefold() if isinstance(value, bool) else cell_text(value).casefold()
+
+
+def _present(ck: _Checker, sheet: str, partnerships: list, cycles: list) -> None:
+    """Which partnerships have a row in `sheet`, by cycle: one array comparison per cycle."""
+    codes, uniques = pd.factorize(np.array(cycles, dtype=object))
+    names = np.array(partnerships, dtype=object)
+    ck.present[sheet] = {cycle: set(names[codes == k]) for k, cycle in enumerate(uniques)}
 
 
 # -- Scores ----------------------------------------------------------------------------------
@@ -649,18 +696,20 @@ def _scores(ck: _Checker, resolve, cycles, criteria, scale, label_of) -> pd.Data
     assessed = level >= 0
     partnership_names = [keys[i][0] for i in rows]
     cycle_names = [keys[i][1] for i in rows]
-    _present(ck, t.name, [keys[i] for i in rows])
+    _present(ck, t.name, partnership_names, cycle_names)
     # counts per cycle, criterion and level, for the check against National figures
     cycle_codes, cycle_index = pd.factorize(np.array(cycle_names, dtype=object))
-    cell = (np.repeat(cycle_codes, n_cols) * n_cols + np.tile(np.arange(n_cols), len(rows))) * len(labels) + level
+    each_crit = np.tile(np.arange(n_cols), len(rows))
+    cell = (np.repeat(cycle_codes, n_cols) * n_cols + each_crit) * len(labels) + level
     counts = np.bincount(cell[assessed], minlength=len(cycle_index) * n_cols * len(labels))
-    ck.scored = dict(zip(itertools.product(cycle_index, crits, labels), counts.tolist()))
+    ck.scored = dict(zip(itertools.product(cycle_index, crits), map(tuple, counts.reshape(-1, len(labels)).tolist())))
+    # string columns taken from their few distinct values (label -1: none)
     return make_frame("scores", {
-        "partnership": pd.Index(partnership_names, dtype="str").repeat(n_cols),
-        "cycle": pd.Index(cycle_names, dtype="str").repeat(n_cols),
-        "criterion": pd.Index(crits, dtype="str")[np.tile(np.arange(n_cols), len(rows))],
+        "partnership": pd.array(partnership_names, dtype="str").take(np.arange(len(rows)).repeat(n_cols)),
+        "cycle": pd.array(cycle_index, dtype="str").take(cycle_codes.repeat(n_cols)),
+        "criterion": pd.array(crits, dtype="str").take(each_crit),
         "score": pd.arrays.IntegerArray(scale["score"].to_numpy()[np.where(assessed, level, 0)], ~assessed),
-        "label": pd.Index(labels + [None], dtype="str")[level],
+        "label": pd.array(labels, dtype="str").take(level, allow_fill=True),
     })
 
 
@@ -714,39 +763,49 @@ def _national(ck: _Checker, cycles, criteria, scale) -> pd.DataFrame:
     same_scale = len(scale) == 3
     labels = list(scale["label"]) if same_scale else [r[1] for r in DEFAULT_SCALE]
     match, ids, known = _criterion_matcher(criteria), list(criteria["criterion"]), tuple(cycles["cycle"])
-    rows, first, differ = [], {}, {}
-    for row, cells, cyc, crit, source in zip(t.numbers, t.rows, ck.required_texts(t, "Cycle"),
-                                             ck.required_texts(t, "Criterion"), t.texts("Source")):
-        cycle = _cycle_of(cyc, known) if cyc else None
-        if cyc and cycle is None and "Cycles" in ck.usable:
-            ck.error(t.name, row, t.label(t.col("Cycle")), f"Cycle '{cyc}' is not in sheet Cycles "
-                                                          f"(cycles there: {', '.join(known) or 'none'}).")
-        found = match(crit) if crit else None
-        if crit and found is None and "Criteria" in ck.usable:
-            ck.error(t.name, row, t.label(t.col("Criterion")),
-                     f"Criterion '{crit}' is not an ID in sheet Criteria{suggest(crit, ids) or '.'}")
-        counts = []
-        for index in level_cols:
-            text = cell_text(cells[index])
-            if not text.isdigit():
-                ck.error(t.name, row, t.label(index), f"{t.headers[index]} '{text}' must be a whole number of plans "
-                                                      "(0 or more)." if text else f"{t.headers[index]} is empty. "
-                                                      "It is required (0 if none).")
-            counts.append(int(text) if text.isdigit() else None)
-        if cycle is None or found is None or None in counts:
+    cycle_texts, crit_texts = ck.required_texts(t, "Cycle"), ck.required_texts(t, "Criterion")
+    sources = t.texts("Source")
+    found_cycles, found_crits = _cycles_of(cycle_texts, known), list(map(match, crit_texts))  # match("") is None
+    count_texts = [list(map(cell_text, map(operator.itemgetter(i), t.rows))) for i in level_cols]
+    counts = list(zip(*([int(text) if text.isdigit() else None for text in texts] for texts in count_texts)))
+    check_cycles, check_crits = "Cycles" in ck.usable, "Criteria" in ck.usable
+    keep, first = [], {}
+    for i, (row, cycle, found, row_counts) in enumerate(zip(t.numbers, found_cycles, found_crits, counts)):
+        if cycle is None or found is None or None in row_counts:   # report this row's problems, in order
+            cyc, crit = cycle_texts[i], crit_texts[i]
+            if cyc and cycle is None and check_cycles:
+                ck.error(t.name, row, t.label(t.col("Cycle")), f"Cycle '{cyc}' is not in sheet Cycles "
+                                                              f"(cycles there: {', '.join(known) or 'none'}).")
+            if crit and found is None and check_crits:
+                ck.error(t.name, row, t.label(t.col("Criterion")),
+                         f"Criterion '{crit}' is not an ID in sheet Criteria{suggest(crit, ids) or '.'}")
+            for index, texts in zip(level_cols, count_texts):
+                text = texts[i]
+                if not text.isdigit():
+                    ck.error(t.name, row, t.label(index), f"{t.headers[index]} '{text}' must be a whole number of "
+                                                          "plans (0 or more)." if text else f"{t.headers[index]} is "
+                                                          "empty. It is required (0 if none).")
             continue
-        if (cycle, found) in first:
+        if first.setdefault((cycle, found), row) != row:
             ck.error(t.name, row, t.label(t.col("Criterion")),
                      f"Criterion {found} appears twice for cycle {cycle} (first in row {first[(cycle, found)]}).")
             continue
-        first[(cycle, found)] = row
-        rows += [(cycle, found, label, count, source) for label, count in zip(labels, counts)]
-    frame = make_frame("national", {c: list(v) for c, v in zip(SCHEMA["national"], zip(*rows))} if rows else None)
+        keep.append(i)
+    # three rows per kept row, one per level, best first
+    frame = make_frame("national", {
+        "cycle": np.repeat(np.array([found_cycles[i] for i in keep], dtype=object), 3),
+        "criterion": np.repeat(np.array([found_crits[i] for i in keep], dtype=object), 3),
+        "label": labels * len(keep),
+        "count": np.array([counts[i] for i in keep], dtype=np.int64).reshape(-1),
+        "source": np.repeat(np.array([sources[i] for i in keep], dtype=object), 3)} if keep else None)
     # published figures against the counts from Scores, for cycles and criteria scored here
-    for i, (cycle, crit, label, count, _) in enumerate(rows if same_scale else []):
-        if (cycle, crit, label) in ck.scored and count != ck.scored[(cycle, crit, label)]:
-            differ.setdefault((cycle, crit), []).append(
-                (level_cols[i % 3], f"{label} {count} published, {ck.scored[(cycle, crit, label)]} in Scores"))
+    differ = {}
+    for i in keep if same_scale else []:
+        cycle, crit = found_cycles[i], found_crits[i]
+        scored = ck.scored.get((cycle, crit))
+        if scored is not None and scored != counts[i]:
+            differ[(cycle, crit)] = [(index, f"{label} {count} published, {n} in Scores") for label, index, count, n
+                                     in zip(labels, level_cols, counts[i], scored) if count != n]
     for (cycle, crit), diffs in differ.items():
         ck.warn(t.name, first[(cycle, crit)], t.label(diffs[0][0]), f"For {cycle} criterion {crit} the published "
                 f"figures disagree with sheet Scores: {'; '.join(d for _, d in diffs)}.")

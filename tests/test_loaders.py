@@ -403,6 +403,19 @@ def test_date_that_is_not_a_date(cell):
     assert problem.message.startswith("Submitted '") and "is not a date" in problem.message
 
 
+@pytest.mark.parametrize("cell", ["01/01/2300", "31/03/0021", "2262-04-12", "1899-12-31"])
+def test_date_with_a_year_far_off_is_a_problem_not_a_crash(cell):
+    """Dates nanoseconds cannot hold (pandas' datetime64[ns] ends in 2262) once stopped the whole
+    read with an exception; any year outside 1900-2199 is now a problem at its cell."""
+    review = make_review(submitted={("West", C2): cell})
+    assert only(review.errors) == Problem("Submissions", 9, "C (Submitted)",
+                                          f"Submitted '{cell}' is not a date in 1900-2199. Check the year.")
+    sheets = make_sheets()
+    sheets["Cycles"][1][1] = cell
+    problem = only(read(sheets).errors)
+    assert (problem.sheet, problem.row, problem.column) == ("Cycles", 2, "B (Due date)")
+
+
 def test_required_date_is_required():
     sheets = make_sheets()
     sheets["Cycles"][1][1] = None
@@ -502,6 +515,39 @@ def test_themes_2019():
     assert [(p.row, p.column) for p in review.errors] == [(4, "C (Extent)"), (4, "D (Criterion)")]
     assert review.errors[0].message == "Extent 'lots' must be one of all, most, majority, some, few, none or a number such as 3."
     assert review.errors[1].message == "Criterion '99' is not an ID in sheet Criteria."
+
+
+def test_cells_checked_once_per_distinct_value_are_reported_on_every_row():
+    # the reader checks each distinct cell once, then goes back to the rows: every row with a bad
+    # cell is reported, in order, with its own text (TRUE and 1 are equal to Python, not here)
+    sheets = make_sheets()
+    for row, submitted, draft in zip(sheets["Submissions"][1:6], ["soon", True, 1, "soon", dt.date(2019, 1, 1)],
+                                     ["maybe", True, 1, "maybe", "no"]):
+        row[2], row[3] = submitted, draft
+    sheets["Submissions"][6][2] = dt.date(2019, 1, 1)              # the same early date again
+    review = read(sheets)
+    assert [(p.row, p.column, p.message.split(".")[0]) for p in review.errors] == [
+        (2, "C (Submitted)", "Submitted 'soon' is not a date"), (3, "C (Submitted)", "Submitted 'True' is not a date"),
+        (4, "C (Submitted)", "Submitted '1' is not a date"), (5, "C (Submitted)", "Submitted 'soon' is not a date"),
+        (2, "D (Draft)", "Draft 'maybe' must be yes or no"), (5, "D (Draft)", "Draft 'maybe' must be yes or no"),
+    ]
+    assert [(p.row, p.message[:42]) for p in review.warnings] == [
+        (6, "Submitted 1 January 2019 is before cycle 2"), (7, "Submitted 1 January 2019 is before cycle 2")]
+    subs = review.submissions
+    assert subs["draft"].tolist()[:6] == [False, True, True, False, False, False]
+    assert subs["submitted"].isna().tolist()[:6] == [True, True, True, True, False, False]
+    assert subs["submitted"].tolist()[4] == pd.Timestamp("2019-01-01")
+
+
+def test_national_figures_disagreeing_on_several_rows_are_warned_in_row_order():
+    # defaults: criterion 3 is (1, 1, 2) in both cycles, criterion 1 in 2020-2023 is (2, 1, 1)
+    review = make_review(national=[[C2, "3", 1, 1, 2, ""], [C2, "3", 0, 0, 0, ""], [C1, "2", 4, 0, 0, ""],
+                                   [C1, "1", 2, 1, 1, ""], [C1, "3", 1, 9, 2, "x"]])
+    assert [p.row for p in review.errors] == [3]                     # the repeat, not compared
+    assert [(p.row, p.column) for p in review.warnings] == [(4, "C (Fully met)"), (6, "D (Partially met)")]
+    assert review.warnings[1].message.endswith("disagree with sheet Scores: Partially met 9 published, 1 in Scores.")
+    assert review.national["count"].tolist() == [1, 1, 2, 4, 0, 0, 2, 1, 1, 1, 9, 2]
+    assert review.national["source"].tolist()[-3:] == ["x"] * 3
 
 
 def test_national_figures_read_and_checked():

@@ -217,6 +217,20 @@ def test_sheet_extent_sees_a_prefixed_cell_split_between_chunks():
         assert sheet_extent([xml[:at], xml[at:]]) is None      # handed over to the exact path
 
 
+def test_sheet_extent_in_chunks_of_changing_sizes_matches_whole():
+    # the scan reuses one buffer for every chunk: a short chunk after a long one must not see the
+    # long one's leftover bytes, nor a long one after short ones be cut
+    xml = ("<x>" + "".join(f'<row r="{r}"><c r="B{r}"/><c r="{"ZZ" if r == 40 else "C"}{r}"/></row>'
+                           for r in range(1, 80)) + "</x>").encode()
+    for sizes in ([2000, 7, 1, 300, 5000], [1, 2, 3, 4000, 10, 9000], [len(xml) - 3, 1, 1, 1]):
+        chunks, at = [], 0
+        for size in sizes * 20:
+            chunks.append(xml[at:at + size])
+            at += size
+        assert b"".join(chunks) == xml
+        assert sheet_extent(chunks) == sheet_extent(xml) == _extent_exact(xml) == (79, 702)
+
+
 def test_sheet_extent_in_chunks_matches_whole():
     xml = ("<x>" + "".join(f'<row r="{r}"><c r="B{r}"><v>1</v></c><c r="AA{r}"/></row>' for r in range(1, 3000)) + "</x>").encode()
     chunks = [xml[i:i + 1000] for i in range(0, len(xml), 1000)]
