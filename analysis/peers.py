@@ -237,18 +237,29 @@ def _national_full_label(review: Review) -> str:
 
 
 def _peer_group_of(review: Review, partnership: str) -> str:
-    rows = review.partnerships[review.partnerships["partnership"] == partnership]
-    if rows.empty or "peer_group" not in rows.columns:
-        return ""
-    value = rows.iloc[0]["peer_group"]
-    return value if isinstance(value, str) else ""
+    return _peer_groups(review).get(partnership, "")
+
+
+@per_review
+def _peer_groups(review: Review) -> dict[str, str]:
+    """partnership -> its peer group ("" when none); the first row of a name counts."""
+    p = review.partnerships
+    if "peer_group" not in p.columns:
+        return {}
+    out: dict[str, str] = {}
+    for name, group in zip(p["partnership"], p["peer_group"]):
+        out.setdefault(name, group if isinstance(group, str) else "")
+    return out
 
 
 def _peers(review: Review, group: str) -> set[str]:
-    if not group:
-        return set()
+    return set(_group_members(review, group)) if group else set()
+
+
+@per_review
+def _group_members(review: Review, group: str) -> frozenset:
     p = review.partnerships
-    return set(p.loc[p["peer_group"] == group, "partnership"])
+    return frozenset(p.loc[p["peer_group"] == group, "partnership"])
 
 
 def _share(n, d):
@@ -322,8 +333,12 @@ def _standing(review: Review, cycle: str, partnership: str, peer_group: str | No
     zero = [0] * (k + 1)
     every = _level_counts(review, cycle)
     mine = sc[sc["partnership"] == partnership]
-    own_counts = _level_counts(review, cycle, frozenset([partnership])) if len(mine) else {}
-    own_first = mine.drop_duplicates("criterion", keep="first").set_index("criterion")
+    # its own rows, as plain values: counts per criterion and level (k = not assessed), first rank/score
+    own_counts: dict[str, list[int]] = {}
+    own_first: dict[str, tuple] = {}
+    for crit_id, rank, score in zip(mine["criterion"].tolist(), mine["rank"].tolist(), mine["score"].tolist()):
+        own_counts.setdefault(crit_id, [0] * (k + 1))[k if pd.isna(rank) else int(rank)] += 1
+        own_first.setdefault(crit_id, (rank, score))
     peer_counts = _level_counts(review, cycle, frozenset(peers)) if peers else {}
     in_peers = partnership in peers
 
@@ -334,11 +349,7 @@ def _standing(review: Review, cycle: str, partnership: str, peer_group: str | No
     for c in crit.itertuples(index=False):
         allc = every.get(c.criterion, zero)
         ownc = own_counts.get(c.criterion, zero)
-        if c.criterion in own_first.index:
-            own_rank = own_first["rank"].loc[c.criterion]
-            own_score = own_first["score"].loc[c.criterion]
-        else:
-            own_rank = own_score = pd.NA
+        own_rank, own_score = own_first.get(c.criterion, (pd.NA, pd.NA))
         own_label = labels[int(own_rank)] if not pd.isna(own_rank) else NOT_ASSESSED
         n_assessed = _sum(allc[:k])
         row = {
@@ -389,15 +400,21 @@ def _standing(review: Review, cycle: str, partnership: str, peer_group: str | No
         rows.append(row)
 
     columns = (STANDING_FIXED[:6] + list(labels) + [NOT_ASSESSED] + STANDING_FIXED[6:])
-    out = pd.DataFrame(rows, columns=columns)
-    for col in ["score", "level_rank", "higher", "same", "lower", "peer_plans", "peer_higher",
-                "peer_same", "peer_lower", "peer_full_count"]:
-        out[col] = out[col].astype("Int64")
-    for col in ["full_share", "peer_full_share"]:
-        out[col] = out[col].astype(float)
-    for col in list(labels) + [NOT_ASSESSED, "plans", "full_count"]:
-        out[col] = out[col].astype(int)
-    return out
+    nullable = {"score", "level_rank", "higher", "same", "lower", "peer_plans", "peer_higher",
+                "peer_same", "peer_lower", "peer_full_count"}
+    whole = set(labels) | {NOT_ASSESSED, "plans", "full_count"}
+    data = {}
+    for col in columns:       # each column built with its type (converting afterwards cost ~5 ms)
+        values = [row[col] for row in rows]
+        if col in nullable:
+            data[col] = pd.array(values, dtype="Int64")
+        elif col in ("full_share", "peer_full_share"):
+            data[col] = np.array(values, dtype=float)
+        elif col in whole:
+            data[col] = np.array(values, dtype=int)
+        else:
+            data[col] = values
+    return pd.DataFrame(data, columns=columns)
 
 
 def standing(review: Review, cycle: str, partnership: str, peer_group: str | None = None) -> pd.DataFrame:

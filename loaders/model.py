@@ -26,6 +26,8 @@ missing = NaN; dates are datetime64[ns], missing = NaT), also when empty (`empty
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field, asdict
 
 import pandas as pd
@@ -110,7 +112,12 @@ class Review:
     @property
     def labels(self) -> list[str]:
         """Scale labels, best first."""
-        return self.scale.sort_values("order")["label"].tolist()
+        return list(self._labels)
+
+    @functools.cached_property
+    def _labels(self) -> tuple[str, ...]:
+        # asked for many times in every run (a sort each time, ~1 ms); a Review is never modified
+        return tuple(self.scale.sort_values("order")["label"])
 
     @property
     def full_label(self) -> str:
