@@ -536,6 +536,20 @@ async def _protocol_session(url: str, i: int, plan, start: asyncio.Event, ready:
     return times
 
 
+async def _server_idle(pid: int, timeout: float = 60) -> float:
+    """Wait until the server has used under 5% of a core for half a second (the background warm-up
+    of every cycle's analysis, analysis.warm, is over); seconds waited."""
+    began = time.monotonic()
+    last = _cpu_seconds(pid)["server"]
+    while time.monotonic() - began < timeout:
+        await asyncio.sleep(0.5)
+        now = _cpu_seconds(pid)["server"]
+        if now - last < 0.025:
+            break
+        last = now
+    return time.monotonic() - began
+
+
 async def _protocol_concurrent(server: Server, sessions: int, plans, think: float) -> dict:
     """Every session at once, server only; {"chart": [s], "end": [s], "seconds", "cpu": {...}}."""
     start, ready, done = asyncio.Event(), [], []
@@ -543,6 +557,7 @@ async def _protocol_concurrent(server: Server, sessions: int, plans, think: floa
              for i in range(sessions)]
     while len(ready) < sessions and not any(t.done() for t in tasks):
         await asyncio.sleep(0.05)
+    await _server_idle(server.proc.pid)   # as a server up for a while: the workbook's warm-up is over
     before, client_before, began = _cpu_seconds(server.proc.pid), time.process_time(), time.monotonic()
     start.set()
     results = await asyncio.wait_for(asyncio.gather(*tasks), timeout=300)
