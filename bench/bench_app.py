@@ -597,6 +597,16 @@ def _joined(runs: list[dict]) -> dict:
     return out
 
 
+async def _at_once_then_alone(browser, server: Server, plans, think: float, what: str) -> tuple[dict, dict]:
+    """Every session at once, then the first SOLO_PLANS sessions' changes by one session alone: what
+    a person sees when the browser has a machine to itself (as it would on their own computer)."""
+    got = await _concurrent(browser, server, len(plans), plans, think)
+    alone = _joined([await _concurrent(browser, server, 1, plans[k:k + 1], think) for k in range(SOLO_PLANS)])
+    log(f"  {what}: p95 {p95(got['times']):.2f} s, median {median(got['times']):.2f} s; cores used by chromium "
+        f"{got['cpu']['browser'] / got['seconds']:.2f}, server {got['cpu']['server'] / got['seconds']:.2f}")
+    return got, alone
+
+
 async def _browser_benches(only: set[str], repeats: int, sessions: int, rounds: int, think: float) -> dict:
     from playwright.async_api import async_playwright
 
@@ -621,29 +631,18 @@ async def _browser_benches(only: set[str], repeats: int, sessions: int, rounds: 
                         if "concurrent" in only:
                             log(f"concurrent: {sessions} sessions x {rounds} rounds")
                             plans = [_dashboard_plan(i, partnerships, cycles, rounds) for i in range(sessions)]
-                            got = await _concurrent(browser, server, sessions, plans, think)
+                            got, out["solo_run"] = await _at_once_then_alone(browser, server, plans, think, "dashboard")
                             out["concurrent"], out["concurrent_run"] = got["times"], got
                             out["memory_after_concurrent_mb"] = server.peak_mb()
-                            # the same changes by one session alone: what a person sees when the
-                            # browser has a machine to itself (as it would on their own computer)
-                            out["solo_run"] = _joined([await _concurrent(browser, server, 1, plans[k:k + 1], think)
-                                                       for k in range(SOLO_PLANS)])
-                            log(f"  p95 {p95(got['times']):.2f} s, median {median(got['times']):.2f} s; cores used "
-                                f"by chromium {got['cpu']['browser'] / got['seconds']:.2f}, "
-                                f"server {got['cpu']['server'] / got['seconds']:.2f}")
                     finally:
                         server.stop()
                 if "concurrent" in only:   # the same load on the baseline app
                     server = Server(baseline, baseline.parent, {})
                     try:
                         plans = [_baseline_plan(i, cycles, rounds) for i in range(sessions)]
-                        got = await _concurrent(browser, server, sessions, plans, think)
+                        got, out["solo_baseline_run"] = await _at_once_then_alone(browser, server, plans, think,
+                                                                                   "baseline app")
                         out["concurrent_baseline"], out["concurrent_baseline_run"] = got["times"], got
-                        out["solo_baseline_run"] = _joined([await _concurrent(browser, server, 1, plans[k:k + 1], think)
-                                                                for k in range(SOLO_PLANS)])
-                        log(f"  baseline app: p95 {p95(got['times']):.2f} s, median {median(got['times']):.2f} s; "
-                            f"cores used by chromium {got['cpu']['browser'] / got['seconds']:.2f}, "
-                            f"server {got['cpu']['server'] / got['seconds']:.2f}")
                     finally:
                         server.stop()
             finally:
