@@ -139,7 +139,7 @@ def tables(result: dict) -> list[str]:
     rr = s.get("rerun")
     if rr:
         sizes, base = rr["sizes"], rr["baseline_ms"]
-        lines += [f"### Rerun after changing the cycle: server time (AppTest)",
+        lines += ["### Rerun after changing the cycle: server time (AppTest)",
                   "",
                   f"Median of {rr['n']} reruns per page switching between the two newest cycles with scores, "
                   f"after the page's first run. Baseline: a one-page app with one selectbox and one small "

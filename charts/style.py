@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale, unlabel_rgb, label_rgb, hex_to_rgb
+from plotly.colors import sample_colorscale, unlabel_rgb, hex_to_rgb
 
 from loaders.model import NOT_ASSESSED
 
