@@ -687,3 +687,65 @@ def test_about_sheet_is_read_as_text():
     sheets = make_sheets()
     sheets["About"] = [["About this workbook"], [], ["Made", "by hand", 2024]]
     assert read(sheets).about == "About this workbook\nMade by hand 2024"
+
+
+# -- reading Scores ahead, in another thread -------------------------------------------------------
+
+def _read_in_one_thread(data: bytes) -> Review:
+    """What read_workbook does, without the read-ahead: every sheet read where it is checked."""
+    import io
+
+    import python_calamine
+
+    from loaders import reader
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        return reader._check(reader._Checker(book))
+    finally:
+        book.close()
+
+
+def _read_ahead_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name.startswith("csp-read-ahead")]
+
+
+def test_reading_scores_ahead_changes_nothing():
+    """Problems on every sheet, before and after Scores: the same frames and the same problems in the
+    same order as reading every sheet in turn, and no thread left behind."""
+    sheets = make_sheets(partnerships=["North", "South", "East", "West"], criteria=["1", "2", "3"])
+    sheets["Partnerships"].append(["North", "again", "", "", ""])      # a repeat, before Scores
+    sheets["Submissions"][2][2] = "not a date"
+    sheets["Scores"][1][3] = "Excellent"                               # off the scale, in Scores
+    sheets["Scores"][3][2] = "Nowhere"                                 # an unknown cycle
+    sheets["National figures"] = [["Cycle", "Criterion", "Fully met", "Partially met", "Not met", "Source"],
+                                  [C2, "1", 9, 9, 9, "made up"]]        # totals that disagree, after Scores
+    data = workbook_bytes(sheets)
+    ahead, alone = read_workbook(data), _read_in_one_thread(data)
+    assert [p.sheet for p in ahead.errors][:2] == ["Partnerships", "Submissions"]
+    assert {"Partnerships", "Submissions", "Scores"} <= {p.sheet for p in ahead.errors}
+    assert "National figures" in {p.sheet for p in ahead.warnings}
+    assert ahead.errors == alone.errors and ahead.warnings == alone.warnings
+    for name in ("partnerships", "criteria", "scale", "cycles", "submissions", "scores", "national"):
+        pd.testing.assert_frame_equal(getattr(ahead, name), getattr(alone, name))
+    assert _read_ahead_threads() == []
+
+
+def test_a_scores_sheet_too_large_is_refused_from_the_read_ahead_too(monkeypatch):
+    """The grid-size guard applies to the sheet read ahead: its refusal reaches the caller as it would
+    without the thread (here a trusted read, which skips the byte scan, with a lowered limit)."""
+    from loaders import reader
+
+    sheets = make_sheets(partnerships=[f"P{i}" for i in range(30)], criteria=[str(i) for i in range(1, 21)])
+    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 40 * 23)   # Scores: 61 rows x 22 columns; the rest far less
+    with pytest.raises(reader.WorkbookUnreadable, match="Sheet Scores reaches row 61"):
+        read_workbook(workbook_bytes(sheets), trusted=True)
+    assert _read_ahead_threads() == []
+
+
+def test_a_workbook_without_scores_reads_without_a_thread():
+    review = read(make_sheets(drop=("Scores",)))
+    assert "The workbook has no sheet called 'Scores'. It is required." in [p.message for p in review.errors]
+    assert review.scores.empty and _read_ahead_threads() == []
