@@ -9,10 +9,12 @@ import streamlit as st
 st.set_page_config(page_title="CSP Review Dashboard", page_icon=":material/child_care:", layout="wide",
                    initial_sidebar_state="auto")
 
+# The default page is served at / only, yet reserves its own pathname; "home" leaves /overview free for
+# overview_by_name below.
+overview = st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True)
 pages = {
     "Explore": [
-        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
-                default=True),
+        overview,
         st.Page("views/criteria.py", title="Criteria coverage", icon=":material/checklist:", url_path="criteria"),
         st.Page("views/timeline.py", title="Submission timeline", icon=":material/event:", url_path="timeline"),
         st.Page("views/partnership.py", title="Partnership", icon=":material/compare_arrows:",
@@ -28,7 +30,18 @@ pages = {
 }
 # One flat list: Streamlit draws sectioned navigation as <div> headings inside its <ul>, which is
 # invalid list markup for screen readers (axe "list"/"listitem", WCAG 1.3.1). See docs/accessibility.md.
-page = st.navigation([p for section in pages.values() for p in section])
+
+
+def overview_by_name() -> None:
+    """/overview: never drawn; the switch below happens first."""
+
+
+page = st.navigation([p for section in pages.values() for p in section]
+                     + [st.Page(overview_by_name, title="Overview", url_path="overview", visibility="hidden")])
+if page.url_path == "overview":
+    # /overview (typed or shared) opens the Overview, which Streamlit serves at / only, instead of a "Page
+    # not found" box, with the link's choices (?cycle=...): before the sidebar's widgets bind them.
+    st.switch_page(overview, query_params=st.query_params.to_dict())
 CHART_PAGES = {"", "criteria", "timeline", "partnership", "themes"}  # "": the default page (Overview)
 
 

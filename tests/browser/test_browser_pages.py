@@ -132,6 +132,17 @@ def test_cycle_from_the_url_survives_navigation(page, sample_app):
     assert OTHER_CYCLE in title(page)
 
 
+def test_overview_by_its_name_opens_the_overview_with_the_links_choices(page, sample_app):
+    """/overview is what people type or share for the first page; Streamlit serves that page at / only
+    (and said "Page not found" here before)."""
+    open_page(page, f"{sample_app.url}/overview?cycle={OTHER_CYCLE}")
+    assert urlparse(page.url).path == "/", page.url
+    assert query(page).get("cycle") == [OTHER_CYCLE], page.url
+    assert page.get_by_text("Page not found").count() == 0
+    check_page(page, "overview by name", "overview", 2)
+    assert OTHER_CYCLE in title(page)
+
+
 def test_choosing_a_cycle_in_the_sidebar_updates_the_url(page, sample_app):
     open_page(page, sample_app.url + "/criteria")
     assert default_cycle() in title(page)
