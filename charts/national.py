@@ -1,7 +1,10 @@
 """Charts for the national pages: Overview, Criteria coverage and Submission timeline.
 
 Each builder takes a tidy frame from `analysis.national` and returns a plotly Figure in the shared
-look (`charts.style.base_layout`), coloured by `charts.style.level_colours` / `level_patterns`.
+look (`charts.style.layout`), coloured by `charts.style.level_colours` / `level_patterns`. Figures
+are built from plain trace and layout dicts (`charts.style.figure`), without plotly's slow
+property-by-property checks; tests/test_national.py builds every chart again through those checks
+and requires the same figure.
 Titles are set by the page's chart card, not here. Every chart is meant to stay legible at 320 px
 wide: horizontal bars with criterion names (wrapped) on the y axis, automargins, short tick labels.
 Colour is never the only signal: bar segments carry their counts and a pattern, heatmap cells their
@@ -19,8 +22,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential
 
-from charts.style import (GRID, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, base_layout, edge_colour,
-                          level_colours, level_patterns, text_colour)
+from charts.style import (GRID, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, edge_colour, figure,
+                          layout, level_colours, level_patterns, merge, text_colour)
 from analysis.memo import by_content
 from loaders.model import NOT_ASSESSED
 
@@ -57,13 +60,10 @@ def wrap(text: str, width: int = 21) -> str:
 
 def _message(text: str, height: int = 200) -> go.Figure:
     """An empty chart that says why it is empty."""
-    fig = go.Figure()
-    fig.add_annotation(text=_esc(text), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font=dict(size=15))
-    base_layout(fig, height=height)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    return figure([], merge(layout(height=height), dict(
+        annotations=[dict(text=_esc(text), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                          font=dict(size=15))],
+        xaxis=dict(visible=False), yaxis=dict(visible=False))))
 
 
 def _date_text(value) -> str:
@@ -147,14 +147,15 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
     plans = cov.drop_duplicates("criterion").set_index("criterion")["plans"]
     plans_of = dict(zip(plans.index, plans))
     names = [_esc(n) for n in cov.drop_duplicates("criterion").set_index("criterion")["name"].reindex(ids)]
-    fig = go.Figure()
+    data = []
     for lbl in levels:
         part = cov[cov["label"] == lbl].drop_duplicates("criterion")
         count_of, share_of = dict(zip(part["criterion"], part["count"])), dict(zip(part["criterion"], part["share"]))
         counts = [int(count_of.get(cid, 0)) for cid in ids]
         shares = [float(share_of.get(cid, 0.0)) for cid in ids]
         colour = colours.get(lbl, NOT_ASSESSED_COLOUR)
-        fig.add_trace(go.Bar(
+        data.append(dict(
+            type="bar",
             name=_esc(lbl),
             orientation="h",
             y=[ytext[cid] for cid in ids],
@@ -172,16 +173,15 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
                            + ": %{customdata[1]} of %{customdata[3]} plans (%{customdata[2]:.0%})<extra></extra>"),
         ))
     n = len(ids)
-    base_layout(fig, height=height or max(260, 90 + 44 * n))
-    fig.update_layout(barmode="stack", bargap=0.25, legend_traceorder="normal")
     top = int(plans.max()) if len(plans) else 0
     if x == "count":
-        fig.update_xaxes(title_text="Plans", range=[0, max(top, 1)], dtick=_nice_step(top))
+        xaxis = dict(title=dict(text="Plans"), range=[0, max(top, 1)], dtick=_nice_step(top))
     else:
-        fig.update_xaxes(title_text="Share of plans", range=[0, 1], tickformat=".0%")
-    fig.update_yaxes(type="category", categoryorder="array",
-                     categoryarray=[ytext[cid] for cid in reversed(ids)], showgrid=False)
-    return fig
+        xaxis = dict(title=dict(text="Share of plans"), range=[0, 1], tickformat=".0%")
+    return figure(data, merge(layout(height=height or max(260, 90 + 44 * n)), dict(
+        barmode="stack", bargap=0.25, legend=dict(traceorder="normal"), xaxis=xaxis,
+        yaxis=dict(type="category", categoryorder="array", categoryarray=[ytext[cid] for cid in reversed(ids)],
+                   showgrid=False))))
 
 
 def _distinct(patterns: dict[str, str]) -> dict[str, str]:
@@ -253,35 +253,37 @@ def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -
     for i, lbl in enumerate(levels):
         colour = colours.get(lbl, NOT_ASSESSED_COLOUR)
         scale += [[i / k, colour], [(i + 1) / k, colour]]
-    fig = go.Figure()
-    fig.add_trace(go.Heatmap(
+    data = [dict(
+        type="heatmap",
         x=ids, y=[ylab[p] for p in parts], z=z, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False,
         xgap=1, ygap=1, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name="",
-    ))
+    )]
     lettered = len(flat) <= CELL_TEXT_MAX
     if lettered:  # the short text in each cell (beyond CELL_TEXT_MAX cells they would not fit, or be read)
         on = {lbl: text_colour(colours.get(lbl, NOT_ASSESSED_COLOUR)) for lbl in levels}
-        fig.add_trace(go.Scatter(
+        data.append(dict(
+            type="scatter",
             x=ids * len(parts), y=[ylab[p] for p in parts for _ in ids], mode="text",
             text=[short[lbl] for lbl in flat], textfont=dict(color=[on[lbl] for lbl in flat], size=12),
             hoverinfo="skip", showlegend=False, name="cell text",
         ))
     for lbl in shown:  # legend entries: a coloured square and the short text per level
-        fig.add_trace(go.Scatter(
+        data.append(dict(
+            type="scatter",
             x=[None], y=[None], mode="markers", name=f"{short[lbl]}  {_esc(lbl)}",
             marker=dict(symbol="square", size=14, color=colours.get(lbl, NOT_ASSESSED_COLOUR),
                         line=dict(color=TEXT, width=0.5)),
             hoverinfo="skip", showlegend=True,
         ))
-    base_layout(fig, height=height or max(260, 110 + 24 * len(parts)))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=ids, showgrid=False,
-                     tickangle=0, title_text="Criterion", range=[-0.5, len(ids) - 0.5])
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[ylab[p] for p in reversed(parts)],
-                     showgrid=False, range=[-0.5, len(parts) - 0.5])
-    fig.update_layout(legend_traceorder="normal")
+    legend = dict(traceorder="normal")
     if not lettered:
-        fig.update_layout(legend_title_text=f"{len(flat):,} cells, too many to letter: hover a cell or see the Data tab. ")
-    return fig
+        legend["title"] = dict(text=f"{len(flat):,} cells, too many to letter: hover a cell or see the Data tab. ")
+    return figure(data, merge(layout(height=height or max(260, 110 + 24 * len(parts))), dict(
+        xaxis=dict(type="category", categoryorder="array", categoryarray=ids, showgrid=False,
+                   tickangle=0, title=dict(text="Criterion"), range=[-0.5, len(ids) - 0.5]),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=[ylab[p] for p in reversed(parts)],
+                   showgrid=False, range=[-0.5, len(parts) - 0.5]),
+        legend=legend)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,15 +302,14 @@ def dumbbell(change: pd.DataFrame, label: str = "fully met", order: list[str] | 
     cycle = str(change["cycle"].iloc[0])
     ids, ytext = _criterion_axis(change, order)
     rows = change.drop_duplicates("criterion").set_index("criterion").to_dict("index")
-    fig = go.Figure()
     lx, ly = [], []
     for cid in ids:
         a, b = rows[cid]["previous_share"], rows[cid]["share"]
         if pd.notna(a) and pd.notna(b):
             lx += [float(a), float(b), None]
             ly += [ytext[cid], ytext[cid], None]
-    fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color=GRID, width=3), hoverinfo="skip",
-                             showlegend=False, name="change"))
+    data = [dict(type="scatter", x=lx, y=ly, mode="lines", line=dict(color=GRID, width=3), hoverinfo="skip",
+                 showlegend=False, name="change")]
     # the circle is drawn larger, so it still rings the diamond when the two shares are equal
     for which, name, symbol, colour, size in (("previous_", prev_cycle, "circle", OKABE_ITO[1], 16),
                                               ("", cycle, "diamond", OKABE_ITO[0], 12)):
@@ -316,34 +317,34 @@ def dumbbell(change: pd.DataFrame, label: str = "fully met", order: list[str] | 
         counts = [int(rows[cid][f"{which}count"]) for cid in keep]
         plans = [int(rows[cid][f"{which}plans"]) for cid in keep]
         shares = [float(rows[cid][f"{which}share"]) for cid in keep]
-        fig.add_trace(go.Scatter(
-            name=_esc(name), x=shares, y=[ytext[cid] for cid in keep], mode="markers",
+        data.append(dict(
+            type="scatter", name=_esc(name), x=shares, y=[ytext[cid] for cid in keep], mode="markers",
             marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="#ffffff", width=1)),
             customdata=[[_esc(rows[cid]["name"]), k, n] for cid, k, n in zip(keep, counts, plans)],
             hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{_esc(name)}: %{{customdata[1]}} of "
                            f"%{{customdata[2]}} plans {_esc(label)} (%{{x:.0%}})<extra></extra>"),
         ))
-    base_layout(fig, height=height or max(260, 90 + 40 * len(ids)))
-    fig.update_xaxes(title_text=f"Plans {_esc(label)} (%)", range=[-0.03, 1.03], tickformat=".0%")
-    fig.update_yaxes(type="category", categoryorder="array",
-                     categoryarray=[ytext[cid] for cid in reversed(ids)])
-    fig.update_layout(legend_traceorder="normal")
-    return fig
+    return figure(data, merge(layout(height=height or max(260, 90 + 40 * len(ids))), dict(
+        xaxis=dict(title=dict(text=f"Plans {_esc(label)} (%)"), range=[-0.03, 1.03], tickformat=".0%"),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=[ytext[cid] for cid in reversed(ids)]),
+        legend=dict(traceorder="normal"))))
 
 
 # ---------------------------------------------------------------------------------------------
 # Submission timeline
 
 
-def _vline(fig: go.Figure, when, text: str, row: float, dash: str = "dot", anchor: str = "left") -> None:
-    """A vertical line at a date with a label (add_shape + add_annotation: add_vline's annotation
-    fails with datetime x). `anchor` "left" puts the text right of the line, "right" left of it."""
+def _vline(when, text: str, row: float, dash: str = "dot", anchor: str = "left") -> tuple[dict, dict]:
+    """A vertical line at a date with a label, as (shape, annotation) dicts (plotly's add_vline's
+    annotation fails with datetime x). `anchor` "left" puts the text right of the line, "right"
+    left of it."""
     x = pd.Timestamp(when).strftime("%Y-%m-%d")
-    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
-                  line=dict(color=TEXT, width=1.5, dash=dash))
-    fig.add_annotation(x=x, y=row, xref="x", yref="paper", text=text, showarrow=False, xanchor=anchor,
-                       yanchor="top", xshift=4 if anchor == "left" else -4, align=anchor,
-                       bgcolor="rgba(255,255,255,0.85)", font=dict(size=12))
+    shape = dict(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
+                 line=dict(color=TEXT, width=1.5, dash=dash))
+    note = dict(x=x, y=row, xref="x", yref="paper", text=text, showarrow=False, xanchor=anchor,
+                yanchor="top", xshift=4 if anchor == "left" else -4, align=anchor,
+                bgcolor="rgba(255,255,255,0.85)", font=dict(size=12))
+    return shape, note
 
 
 def _anchor(when, lo, hi) -> str:
@@ -369,30 +370,31 @@ def timeline_cumulative(cum: pd.DataFrame, due_date, extended_due_date=None, tot
     xs = [start] + dates.tolist()
     ys = [0] + cum["cumulative"].astype(int).tolist()
     got = [0] + cum["received"].astype(int).tolist()
-    fig = go.Figure(go.Scatter(
-        x=xs, y=ys, mode="lines+markers", line=dict(shape="hv", color=OKABE_ITO[0], width=3),
+    data = [dict(
+        type="scatter", x=xs, y=ys, mode="lines+markers", line=dict(shape="hv", color=OKABE_ITO[0], width=3),
         marker=dict(size=6, color=OKABE_ITO[0]), name="Plans received",
         customdata=[[_date_text(d), g] for d, g in zip(xs, got)],
         hovertemplate="%{customdata[0]}<br>%{customdata[1]} received that day<br>"
                       "%{y} received so far<extra></extra>",
         showlegend=False,
-    ))
+    )]
     lo, hi = start, max([dates.max()] + [pd.Timestamp(d) for d in marks])
+    lines = []
     if due_date is not None and pd.notna(due_date):
-        _vline(fig, due_date, f"Due<br>{_date_text(due_date)}", 1.0, anchor=_anchor(due_date, lo, hi))
+        lines.append(_vline(due_date, f"Due<br>{_date_text(due_date)}", 1.0, anchor=_anchor(due_date, lo, hi)))
     if extended_due_date is not None and pd.notna(extended_due_date):
         row = 0.87 if due_date is not None and pd.notna(due_date) else 1.0
-        _vline(fig, extended_due_date, f"Extended to<br>{_date_text(extended_due_date)}", row, dash="dash",
-               anchor=_anchor(extended_due_date, lo, hi))
-    fig.add_shape(type="line", x0=0, x1=1, y0=total, y1=total, xref="paper", yref="y",
-                  line=dict(color=TEXT, width=1, dash="dash"))
-    fig.add_annotation(x=0, y=total, xref="paper", yref="y", text=f"{total} plans expected", showarrow=False,
-                       xanchor="left", yanchor="top", xshift=2, yshift=-2, font=dict(size=12),
-                       bgcolor="rgba(255,255,255,0.85)")
-    base_layout(fig, height=height or 360)
-    fig.update_yaxes(title_text="Plans", range=[0, max(total, 1) * 1.45], rangemode="tozero")
-    fig.update_xaxes(type="date", title_text=None)
-    return fig
+        lines.append(_vline(extended_due_date, f"Extended to<br>{_date_text(extended_due_date)}", row, dash="dash",
+                            anchor=_anchor(extended_due_date, lo, hi)))
+    shapes = [shape for shape, _ in lines] + [dict(type="line", x0=0, x1=1, y0=total, y1=total, xref="paper",
+                                                   yref="y", line=dict(color=TEXT, width=1, dash="dash"))]
+    notes = [note for _, note in lines] + [dict(
+        x=0, y=total, xref="paper", yref="y", text=f"{total} plans expected", showarrow=False, xanchor="left",
+        yanchor="top", xshift=2, yshift=-2, font=dict(size=12), bgcolor="rgba(255,255,255,0.85)")]
+    return figure(data, merge(layout(height=height or 360), dict(
+        shapes=shapes, annotations=notes,
+        yaxis=dict(title=dict(text="Plans"), range=[0, max(total, 1) * 1.45], rangemode="tozero"),
+        xaxis=dict(type="date"))))
 
 
 STATUS_SYMBOL = {"On time": "circle", "Late": "triangle-right"}
@@ -417,7 +419,7 @@ def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
         return _message(f"No plans received yet ({len(missing)} outstanding).")
     got = got.sort_values(["submitted", "order"] if sort == "date" else ["order"])
     order = got["partnership"].astype(str).tolist()
-    fig = go.Figure()
+    data = []
     for status in ("On time", "Late"):
         for draft in (False, True):
             part = got[(got["status"] == status) & (got["draft"].astype(bool) == draft)]
@@ -444,33 +446,39 @@ def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
                     lines.append(f"Interim statement {_date_text(r.interim_statement)}")
                 hover.append("<br>".join(lines))
             xs = part["days_late"].astype(float).tolist() if x == "days" else pd.to_datetime(part["submitted"]).tolist()
-            fig.add_trace(go.Scatter(
-                name=name, x=xs, y=part["partnership"].astype(str).map(_esc).tolist(), mode="markers",
+            data.append(dict(
+                type="scatter", name=name, x=xs, y=part["partnership"].astype(str).map(_esc).tolist(), mode="markers",
                 marker=dict(symbol=symbol, size=11, color=STATUS_COLOUR[status],
                             line=dict(color=STATUS_COLOUR[status], width=2)),
                 hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
             ))
     if x == "days":
-        fig.add_shape(type="line", x0=0, x1=0, y0=0, y1=1, xref="x", yref="paper",
-                      line=dict(color=TEXT, width=1.5, dash="dot"))
-        fig.add_annotation(x=0, y=1, xref="x", yref="paper", text="Deadline", showarrow=False, xanchor="left",
-                           yanchor="top", xshift=4, bgcolor="rgba(255,255,255,0.8)", font=dict(size=12))
-        fig.update_xaxes(title_text="Days late (negative = early)", zeroline=False)
+        shapes = [dict(type="line", x0=0, x1=0, y0=0, y1=1, xref="x", yref="paper",
+                       line=dict(color=TEXT, width=1.5, dash="dot"))]
+        notes = [dict(x=0, y=1, xref="x", yref="paper", text="Deadline", showarrow=False, xanchor="left",
+                      yanchor="top", xshift=4, bgcolor="rgba(255,255,255,0.8)", font=dict(size=12))]
+        xaxis = dict(title=dict(text="Days late (negative = early)"), zeroline=False)
     else:
-        for d in pd.to_datetime(got["deadline"]).dropna().unique():
-            _vline(fig, d, f"Deadline<br>{_date_text(d)}", 1.0)
-        fig.update_xaxes(type="date", title_text="Date received")
+        deadlines = [_vline(d, f"Deadline<br>{_date_text(d)}", 1.0)
+                     for d in pd.to_datetime(got["deadline"]).dropna().unique()]
+        shapes, notes = [shape for shape, _ in deadlines], [note for _, note in deadlines]
+        xaxis = dict(type="date", title=dict(text="Date received"))
     h = height or max(260, 110 + 22 * len(order) + (40 if missing else 0))
-    base_layout(fig, height=h)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[_esc(p) for p in reversed(order)],
-                     showgrid=True)
-    fig.update_layout(legend_traceorder="normal")
+    look = merge(layout(height=h), dict(
+        xaxis=xaxis,
+        yaxis=dict(type="category", categoryorder="array", categoryarray=[_esc(p) for p in reversed(order)],
+                   showgrid=True),
+        legend=dict(traceorder="normal")))
     if missing:
-        fig.add_annotation(text=wrap("Not yet received: " + ", ".join(missing), 48), x=0, xref="paper",
-                           y=0, yref="paper", yanchor="top", yshift=-50, xanchor="left", align="left",
-                           showarrow=False, font=dict(size=12))
-        fig.update_layout(margin=dict(b=90))
-    return fig
+        notes.append(dict(text=wrap("Not yet received: " + ", ".join(missing), 48), x=0, xref="paper",
+                          y=0, yref="paper", yanchor="top", yshift=-50, xanchor="left", align="left",
+                          showarrow=False, font=dict(size=12)))
+        merge(look, dict(margin=dict(b=90)))
+    if shapes:
+        look["shapes"] = shapes
+    if notes:
+        look["annotations"] = notes
+    return figure(data, look)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -622,11 +630,11 @@ def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None =
     assessed. Tiles without scores are grey with a dash."""
     if frame is None or frame.empty:
         return _message("No partnerships.")
-    layout = tile_layout(frame)
+    tiles = tile_layout(frame)
     data = frame.set_index(frame["partnership"].astype(str))
     n_crit = int(frame["criteria"].max()) if "criteria" in frame and len(frame) else 0
-    ncols = int(layout["col"].max()) + 1
-    nrows = int(layout["row"].max()) + 1
+    ncols = int(tiles["col"].max()) + 1
+    nrows = int(tiles["row"].max()) + 1
     scale = _cividis_best_dark()
     zmax = max(n_crit, 1)
 
@@ -636,7 +644,7 @@ def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None =
     tx, ty, tt, tc = [], [], [], []
     records = data[~data.index.duplicated(keep="first")].to_dict("index")
     colour_of: dict[int, str] = {}
-    for r in layout.itertuples(index=False):
+    for r in tiles.itertuples(index=False):
         rec = records[r.partnership]
         value = rec["fully_met"]
         assessed = int(rec["assessed"]) if "assessed" in rec and pd.notna(rec["assessed"]) else 0
@@ -659,26 +667,25 @@ def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None =
         tt.append(f"<b>{_esc(r.abbreviation)}</b><br>{shown}")
         tc.append(text_colour(colour))
 
-    fig = go.Figure()
+    traces = []
     cols, rows_ = list(range(ncols)), list(range(nrows))
     if any(v is not None for row in zgrey for v in row):
-        fig.add_trace(go.Heatmap(
-            x=cols, y=rows_, z=zgrey, zmin=0, zmax=1, colorscale=[[0, NOT_ASSESSED_COLOUR], [1, NOT_ASSESSED_COLOUR]],
-            showscale=False, xgap=3, ygap=3, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-            name="No scores",
+        traces.append(dict(
+            type="heatmap", x=cols, y=rows_, z=zgrey, zmin=0, zmax=1,
+            colorscale=[[0, NOT_ASSESSED_COLOUR], [1, NOT_ASSESSED_COLOUR]], showscale=False, xgap=3, ygap=3,
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name="No scores",
         ))
-    fig.add_trace(go.Heatmap(
-        x=cols, y=rows_, z=z, zmin=0, zmax=zmax, colorscale=scale, xgap=3, ygap=3,
+    traces.append(dict(
+        type="heatmap", x=cols, y=rows_, z=z, zmin=0, zmax=zmax, colorscale=scale, xgap=3, ygap=3,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name=f"Criteria {label}",
         colorbar=dict(orientation="h", title=dict(text=f"Criteria {_esc(label)}", side="top"),
                       thickness=12, len=0.9, x=0.5, xanchor="center", y=-0.02, yanchor="top",
                       tickfont=dict(size=12)),
     ))
-    fig.add_trace(go.Scatter(x=tx, y=ty, mode="text", text=tt, textfont=dict(color=tc, size=11),
-                             hoverinfo="skip", showlegend=False, name="tile text"))
-    base_layout(fig, height=height or (100 + 46 * nrows))
-    fig.update_xaxes(visible=False, range=[-0.5, ncols - 0.5], constrain="domain", showgrid=False)
-    fig.update_yaxes(visible=False, range=[nrows - 0.5, -0.5], scaleanchor="x", scaleratio=1,
-                     constrain="domain", showgrid=False)
-    fig.update_layout(showlegend=False, margin=dict(l=5, r=5, t=10, b=70))
-    return fig
+    traces.append(dict(type="scatter", x=tx, y=ty, mode="text", text=tt, textfont=dict(color=tc, size=11),
+                       hoverinfo="skip", showlegend=False, name="tile text"))
+    return figure(traces, merge(layout(height=height or (100 + 46 * nrows)), dict(
+        xaxis=dict(visible=False, range=[-0.5, ncols - 0.5], constrain="domain", showgrid=False),
+        yaxis=dict(visible=False, range=[nrows - 0.5, -0.5], scaleanchor="x", scaleratio=1,
+                   constrain="domain", showgrid=False),
+        showlegend=False, margin=dict(l=5, r=5, t=10, b=70))))

@@ -95,15 +95,6 @@ def layout(*, height: int | None = None, legend_title: str | None = None) -> dic
     return out
 
 
-def base_layout(fig, *, height: int | None = None, legend_title: str | None = None):
-    """Apply the shared look (`layout`) to a figure built with plotly's objects."""
-    look = layout(height=height, legend_title=legend_title)
-    fig.update_xaxes(**look.pop("xaxis"))
-    fig.update_yaxes(**look.pop("yaxis"))
-    fig.update_layout(**look)
-    return fig
-
-
 def merge(base: dict, *updates: dict) -> dict:
     """`base` updated in place by each of `updates`, nested dicts merged (as fig.update_layout does)."""
     for update in updates:

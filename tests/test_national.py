@@ -572,3 +572,68 @@ def test_sample_tile_map_places_every_partnership(sample):
     layout = C.tile_layout(N.partnership_fully_met(sample, "2023-2026"))
     assert layout["tile"].notna().all() and layout["tile"].is_unique
     assert layout["row"].max() == max(r for c, r in C.TILE_POSITIONS.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# every chart, built from dicts, against plotly's own checks
+
+def _national_figures(review) -> list[go.Figure]:
+    """Every national chart for every cycle of `review` (and one without data), with the arguments
+    the pages pass: count and share, both criterion orders, names shown and hidden, both x axes."""
+    from analysis.peers import anonymise, apply_names, full_phrase
+
+    def hidden(frame, keep):
+        return apply_names(frame, anonymise(review, keep), ("partnership", "Partnership"))
+
+    keep = str(review.partnerships["partnership"].iloc[0])    # its name stays, the others are hidden
+    figures = []
+    for cycle in review.cycles["cycle"].tolist() + ["1999-2002"]:
+        cov = N.coverage(review, cycle)
+        figures.append(C.coverage_bar.__wrapped__(cov, review.labels))
+        orders = [None] if cov.empty else [N.criterion_order(cov, "workbook"), N.criterion_order(cov, "fully_met")]
+        for x in ("count", "share"):
+            for order in orders:
+                figures.append(C.coverage_bar.__wrapped__(cov, review.labels, x=x, order=order))
+        heat = N.heatmap_frame(review, cycle)
+        figures.append(C.heatmap.__wrapped__(heat, review.labels))
+        if not heat.empty:      # as the Criteria page hides names: anonymised, sorted by the new names
+            shown = hidden(heat, keep).sort_values(["partnership", "criterion_order"]).assign(
+                partnership_order=lambda f: f["partnership"].rank(method="dense").astype(int))
+            figures.append(C.heatmap.__wrapped__(shown, review.labels))
+        change = N.change_since_previous(review, cycle)
+        figures.append(C.dumbbell.__wrapped__(change))
+        for order in orders:
+            figures.append(C.dumbbell.__wrapped__(change, label=review.full_label.lower(), order=order))
+        t = N.timeline(review, cycle)
+        figures.append(C.timeline_cumulative.__wrapped__(t.cumulative, t.due_date, t.extended_due_date,
+                                                         total=t.expected))
+        figures.append(C.timeline_cumulative.__wrapped__(t.cumulative, None, t.extended_due_date))
+        figures.append(C.submission_points.__wrapped__(hidden(t.partnerships, keep)))
+        figures.append(C.submission_points.__wrapped__(t.partnerships, x="date"))
+        figures.append(C.submission_points.__wrapped__(t.partnerships, sort="workbook", height=500))
+        figures.append(C.tile_map.__wrapped__(N.partnership_fully_met(review, cycle), label=full_phrase(review)[1]))
+    return figures
+
+
+def test_charts_built_from_dicts_pass_plotlys_own_checks(small, sample, monkeypatch):
+    """Every national chart is built from plain dicts without plotly's property checks
+    (charts.style.figure, for speed). Built again through those checks it must come out the same:
+    a misspelt property or a wrong value raises here, and nothing is coerced differently."""
+    import json
+
+    import plotly.io as pio
+
+    figures = [C._message("Nothing to show.")]
+    for review in (small, extended_review(missing=["West"]), sample):
+        figures += _national_figures(review)
+    tiles = pd.DataFrame({"partnership": ["Shetland", "Somewhere Else"], "order": [0, 1], "aliases": ["", ""],
+                          "fully_met": pd.array([3, None], dtype="Int64"), "assessed": [5, 0], "criteria": [5, 5]})
+    figures.append(C.tile_map.__wrapped__(tiles))
+    monkeypatch.setattr(C, "CELL_TEXT_MAX", 10)     # a grid too large to letter: no cell text, a legend title
+    unlettered = C.heatmap.__wrapped__(N.heatmap_frame(small, "2023-2026"), small.labels)
+    assert [tr.name for tr in unlettered.data].count("cell text") == 0 and unlettered.layout.legend.title.text
+    figures.append(unlettered)
+    assert len(figures) > 100
+    for fig in figures:
+        checked = go.Figure(fig.to_dict())              # raises on anything plotly would refuse
+        assert json.loads(pio.to_json(checked)) == json.loads(pio.to_json(fig, validate=False))
