@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.memo import per_review
+from analysis.memo import by_content, per_review
 from loaders.model import NOT_ASSESSED, Review
 from loaders.reader import column_letter  # 0 -> A, 25 -> Z, 26 -> AA: the labels of hidden names
 
@@ -502,6 +502,7 @@ def change(review: Review, cycle: str, partnership: str) -> pd.DataFrame:
 SP_COLUMNS = ["criterion", "name", "label", "full_count", "plans", "full_share"]
 
 
+@per_review
 def strengths_priorities(review: Review, cycle: str, partnership: str,
                          standing_frame: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(strengths, priorities), each with columns criterion, name, label, full_count, plans,
@@ -767,6 +768,7 @@ def theme_rows(review: Review) -> pd.DataFrame:
 # Sentences
 # ---------------------------------------------------------------------------------------------
 
+@per_review
 def headline(review: Review, cycle: str, partnership: str, name: str | None = None,
              standing_frame: pd.DataFrame | None = None) -> str:
     """E.g. "Fife fully met 11 of 16 criteria in 2023-2026; 3 are strengths that fewer than half of
@@ -796,6 +798,7 @@ def headline(review: Review, cycle: str, partnership: str, name: str | None = No
     return text + "."
 
 
+@by_content
 def standing_sentence(standing_frame: pd.DataFrame, partnership_label: str, full_label: str = "Fully met") -> str:
     """Summary for the spine chart, e.g. "Fife is at the best level (Fully met) on 11 of 16
     criteria. Nationally, Resources was the least often fully met (8 of 30 plans)."""
@@ -818,6 +821,7 @@ def standing_sentence(standing_frame: pd.DataFrame, partnership_label: str, full
     return text
 
 
+@by_content
 def change_sentence(change_frame: pd.DataFrame, partnership_label: str) -> str:
     """E.g. "Since 2020-2023, Fife moved up on 3 criteria, stayed the same on 10 and moved down on 2."."""
     cf = change_frame
@@ -946,6 +950,7 @@ def themes_sentence(theme_frame: pd.DataFrame, cycles: list[str], met: str = "fu
 # Tables for the Data tabs
 # ---------------------------------------------------------------------------------------------
 
+@by_content
 def standing_table(standing_frame: pd.DataFrame, labels: list[str], partnership_label: str) -> pd.DataFrame:
     """Per criterion: the partnership's level, how many plans were at each level, share fully met
     nationally and in the peer group (when there is one)."""
@@ -960,6 +965,7 @@ def standing_table(standing_frame: pd.DataFrame, labels: list[str], partnership_
     return out
 
 
+@by_content
 def change_table(change_frame: pd.DataFrame) -> pd.DataFrame:
     cf = change_frame
     if cf.empty:
@@ -969,6 +975,7 @@ def change_table(change_frame: pd.DataFrame) -> pd.DataFrame:
                          cur: cf["label"].fillna(""), "Change": cf["direction"]})
 
 
+@by_content
 def criteria_list_table(frame: pd.DataFrame, met: str = "fully met") -> pd.DataFrame:
     """Strengths or priorities: criterion, the partnership's level, how many plans fully met it.
     `met`: how to say "fully met" for the scale (`full_phrase(review)[1]`, e.g. "rated Excellent")."""

@@ -32,7 +32,7 @@ part = pa.full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for a
 
 standing = pa.standing(review, cycle, me, v.peer_group)
 labels = review.labels
-st.markdown(pa.headline(review, cycle, me, standing_frame=standing))
+st.markdown(pa.headline(review, cycle, me))
 
 ui.chart_card(f"{me} on each criterion, against all plans, {cycle}",
               pa.standing_sentence(standing, me, review.full_label),
@@ -41,7 +41,7 @@ ui.chart_card(f"{me} on each criterion, against all plans, {cycle}",
               note=f"Bars show how many plans were at each level; the diamond marks {me}'s own level"
                    + (", the triangle the share of its peer group fully meeting it." if v.peer_group else "."))
 
-strengths, priorities = pa.strengths_priorities(review, cycle, me, standing)
+strengths, priorities = pa.strengths_priorities(review, cycle, me)
 default_scale = part == "fully met"
 lists = [
     ("Strengths", strengths, f"Criteria {me} fully met that fewer than half of plans did." if default_scale else
