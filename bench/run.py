@@ -181,6 +181,12 @@ def tables(result: dict) -> list[str]:
                   f"| baseline: one page, one plotly chart | {cold['baseline_s']:.2f} s | 1.00 | |",
                   f"| dashboard, sample, overview | {cold['dashboard_s']:.2f} s | {cold['ratio']:.2f} | "
                   f"≤ {cold['target_ratio']}x{_ok(cold['ok'])} |", ""]
+        if "pair_ratio_median" in cold:
+            lo, hi = cold["pair_ratio_range"]
+            lines += [f"Each pair (the two apps back to back): dashboard / baseline median "
+                      f"{cold['pair_ratio_median']:.2f}, from {lo:.2f} to {hi:.2f}. All runs, in seconds: baseline "
+                      + ", ".join(f"{t:.2f}" for t in cold["baseline_all_s"]) + "; dashboard "
+                      + ", ".join(f"{t:.2f}" for t in cold["dashboard_all_s"]) + ".", ""]
     mem = s.get("memory")
     if mem:
         after = mem.get("after_concurrent_mb")
