@@ -135,7 +135,12 @@ def test_cycle_from_the_url_survives_navigation(page, sample_app):
 def test_overview_by_its_name_opens_the_overview_with_the_links_choices(page, sample_app):
     """/overview is what people type or share for the first page; Streamlit serves that page at / only
     (and said "Page not found" here before)."""
-    open_page(page, f"{sample_app.url}/overview?cycle={OTHER_CYCLE}")
+    page.goto(f"{sample_app.url}/overview?cycle={OTHER_CYCLE}")
+    page.wait_for_url(re.compile(r"^[^?]*://[^/]+/\?"), timeout=60000)   # the switch to / has happened
+    # then that page's run: its charts exist and are drawn (the redirecting run draws none)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=60000)
+    wait_idle(page)
+    wait_charts(page)
     assert urlparse(page.url).path == "/", page.url
     assert query(page).get("cycle") == [OTHER_CYCLE], page.url
     assert page.get_by_text("Page not found").count() == 0
