@@ -48,15 +48,25 @@ NOTES = """### What made reruns fast, and what limits the rest
   CSV, tables) once per distinct data; the heatmap sends numpy arrays and letters cells only up
   to 5,000 cells (at 100x: 30,000 cells a few pixels wide; colours, hover and the Data tab keep
   everything). The partnership report is built when its download button is pressed.
-- **Cold start** (the overview on a fresh server): the browser, not the server, sets the time.
-  The server's first run is over about 1.1 s after navigation starts; the first chart appears about
-  2 s later, while the browser fetches and runs Streamlit's plotly code (4.7 MB, loaded only when
-  the first chart arrives) and the table code (1.2 MB) for the cards' hidden Data tabs. Fixed:
-  each card builds only its open tab (`st.tabs(on_change="rerun")`: no hidden table is sent or
-  drawn), `dashboard.py` sends the page shell before importing pandas, and on chart pages it asks
-  the browser to start loading the plotly code at once (a `<script>` importing the same module
-  Streamlit would, found by name; nothing happens if a Streamlit upgrade renames it). Measured on
-  the same machine: 1.53x the baseline before, about 1.3x after.
+- **Cold start** (the overview on a fresh server): first the browser fetched and ran Streamlit's
+  plotly code (4.7 MB, loaded only when the first chart arrives) and the table code (1.2 MB) for
+  the cards' hidden Data tabs. Fixed: each card builds only its open tab (`st.tabs(on_change=
+  "rerun")`), `dashboard.py` sends the page shell before importing pandas, and on chart pages it
+  asks the browser to start loading the plotly code at once (a `<script>` importing the same module
+  Streamlit would, found by name; nothing happens if a Streamlit upgrade renames it): 1.53x the
+  baseline before, 1.2-1.4x after (medians of 4-8 starts, in seven runs). What is left (this
+  session: Chrome's CPU profiler on both apps, marks in the script, the websocket frames): the
+  browser's main thread sits idle about 1.1 s waiting for the server on the dashboard and 0.5 s on
+  the baseline; the rest of the browser's work differs by ~0.3 s (the plotly code and drawing 1.0
+  s against 0.74, React and Markdown for the extra elements). The server's first run starts when
+  the browser opens its websocket (~1 s after navigation, as for the baseline) and spends most of
+  its extra time importing pandas (0.37 s on a quiet machine, up to 1.5 s on a busy one), which
+  the baseline, a plotly graph_objects chart, never loads; then plotly's one-time set-up of the
+  first figure (~85 ms, both apps) and the overview. Streamlit runs no code of ours before the
+  first browser connects unless the app becomes an `st.App` with a lifespan hook, which would
+  change the entry point (`streamlit run dashboard.py` in the README and the shared tools).
+  The national charts are now built from dicts (first chart of a process 120-190 -> 86-142 ms;
+  Overview's first view of a new cycle 178 -> 52-63 ms).
 - **Ten sessions, the server** (this session): the server alone was the bottleneck too, which the
   browser measure hid. Driving ten sessions through Streamlit's websocket protocol (no browser)
   put the server at 0.93 of a core (the GIL: all it can use for script runs) with 0.32 s of CPU per
@@ -69,8 +79,12 @@ NOTES = """### What made reruns fast, and what limits the rest
   (`charts.style.figure`: 42 -> 7 ms and 36 -> 6 ms; a test rebuilds each through plotly's checks
   and requires the same figure), the report built only when its button is pressed (a callable
   given to `st.download_button`), strengths/priorities by position, `standing` without a groupby
-  or per-cell lookups (11 -> 5 ms), the scale's labels sorted once per workbook. Now about 0.09 s
-  of server CPU per update and under two thirds of a core. The p95 is set by the first change,
+  or per-cell lookups (11 -> 5 ms), the scale's labels sorted once per workbook. Now about 0.07 s
+  of server CPU per update and about half a core. Later: frames fingerprinted by their pickle
+  (3-4 -> 0.4 ms each) and the page's sentences and tables remembered (a rerun 38 -> 24 ms); a
+  new partnership and cycle still costs ~0.08 s of CPU, spread thinly over pandas calls (py-spy
+  --gil). gc.freeze() after the warm-up was tried (a full collection took 60-70 ms) and made no
+  difference to the p95, so it was left out. The p95 is set by the first change,
   which all ten sessions make in the same instant (each a cycle none has shown yet): ten runs
   share the GIL and the tenth ends about 1 s later; later changes take about 0.1 s.
 - **Ten sessions, the browsers**: with all ten browsers on the server's own 2 cores, the browsers
