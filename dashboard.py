@@ -28,14 +28,14 @@ pages = {
                 url_path="accessibility"),
     ],
 }
-# One flat list: Streamlit draws sectioned navigation as <div> headings inside its <ul>, which is
-# invalid list markup for screen readers (axe "list"/"listitem", WCAG 1.3.1). See docs/accessibility.md.
 
 
 def overview_by_name() -> None:
     """/overview: never drawn; the switch below happens first."""
 
 
+# One flat list: Streamlit draws sectioned navigation as <div> headings inside its <ul>, which is
+# invalid list markup for screen readers (axe "list"/"listitem", WCAG 1.3.1). See docs/accessibility.md.
 page = st.navigation([p for section in pages.values() for p in section]
                      + [st.Page(overview_by_name, title="Overview", url_path="overview", visibility="hidden")])
 if page.url_path == "overview":
