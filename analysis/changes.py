@@ -2,8 +2,10 @@
 
 `compare(old, new)` takes two checked `loaders.Review`s (old is None when nothing is published) and
 returns `Changes`: partnerships, criteria and cycles added or removed, every score that changed
-(partnership, cycle, criterion, old label -> new label) and every submission date that changed
-(partnership, cycle, field, old -> new), with counts and a one-sentence summary. `contents(review)`
+(partnership, cycle, criterion, old label -> new label), every submission date that changed
+(partnership, cycle, field, old -> new) and every other detail that differs (a partnership's peer
+group, a criterion's name, a cycle's deadline, the scale, a 2019 theme, a national figure: sheet,
+item, field, old -> new), with counts and a one-sentence summary. `contents(review)`
 gives the counts stored with a published version. No streamlit here.
 
 Conventions
@@ -17,14 +19,17 @@ Conventions
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from loaders.model import NOT_ASSESSED, Review
 
 SCORE_COLUMNS = ["partnership", "cycle", "criterion", "change", "old", "new"]
 DATE_COLUMNS = ["partnership", "cycle", "field", "change", "old", "new"]
+DETAIL_COLUMNS = ["sheet", "item", "field", "change", "old", "new"]
 NO_ROW = "—"
 BLANK = "(blank)"
 DATE_FIELDS = {"submitted": "Submitted", "draft": "Draft", "interim_statement": "Interim statement",
@@ -43,6 +48,7 @@ class Changes:
     cycles_removed: list[str] = field(default_factory=list)
     scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCORE_COLUMNS))
     dates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DATE_COLUMNS))
+    details: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DETAIL_COLUMNS))
     summary: str = ""
 
     @property
@@ -65,6 +71,10 @@ class Changes:
             "dates_changed": n(self.dates, "changed"),
             "dates_added": n(self.dates, "added"),
             "dates_removed": n(self.dates, "removed"),
+            "details": len(self.details),
+            "details_changed": n(self.details, "changed"),
+            "details_added": n(self.details, "added"),
+            "details_removed": n(self.details, "removed"),
         }
 
     @property
@@ -257,6 +267,75 @@ def _date_changes(old: Review, new: Review, orders: tuple[dict, dict, dict]) -> 
     return _sorted(out, {"partnership": partnerships, "cycle": cycles, "field": field_order}, DATE_COLUMNS)
 
 
+# Every other sheet, field by field: (sheet as the workbook names it, frame, key columns, the item as
+# shown, {column: field as shown}, whether rows only in one version are listed: partnerships,
+# criteria and cycles added or removed are listed by name already, so only the ones in both are).
+def _detail_specs(review: Review) -> list:
+    themes = review.themes.copy()
+    themes["repeat"] = themes.groupby("theme", sort=False).cumcount() if not themes.empty else []
+    national = review.national.copy()
+    nat_source = national.drop_duplicates(["cycle", "criterion"]) if not national.empty else national
+    return [
+        ("Partnerships", review.partnerships, ["partnership"], lambda k: k[0],
+         {"local_authorities": "Local authorities", "health_board": "Health board", "peer_group": "Peer group",
+          "aliases": "Also known as"}, False),
+        ("Criteria", review.criteria, ["criterion"], lambda k: f"Criterion {k[0]}",
+         {"name": "Name", "question": "Question", "group": "Group"}, False),
+        ("Scale", review.scale, ["order"], lambda k: f"Level {int(k[0]) + 1} (1 = best)",
+         {"score": "Score", "label": "Label", "met": "Met"}, True),
+        ("Cycles", review.cycles, ["cycle"], lambda k: k[0],
+         {"due_date": "Due date", "extended_due_date": "Extended due date",
+          "review_published": "Review published"}, False),
+        ("Themes 2019", themes, ["theme", "repeat"], lambda k: k[0] + (f" (row {int(k[1]) + 1} of the theme)" if k[1] else ""),
+         {"finding": "Finding", "extent": "Extent", "criterion": "Criterion"}, True),
+        ("National figures", national, ["cycle", "criterion", "label"], lambda k: f"{k[0]}, criterion {k[1]}",
+         {"count": "{label}"}, True),
+        ("National figures", nat_source, ["cycle", "criterion"], lambda k: f"{k[0]}, criterion {k[1]}",
+         {"source": "Source"}, False),
+    ]
+
+
+def _shown(value) -> tuple[object, str]:
+    """(comparable value, text shown) for one cell of any sheet: blanks are one value."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return None, BLANK
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        ts = pd.Timestamp(value).normalize()
+        return ts, format_date(ts)
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        return int(value), f"{int(value):,}"
+    return str(value), str(value)
+
+
+def _detail_changes(old: Review, new: Review) -> pd.DataFrame:
+    rows = []
+    for spec_old, spec_new in zip(_detail_specs(old), _detail_specs(new)):
+        sheet, _, key, item, fields, listed = spec_new
+
+        def side(frame: pd.DataFrame) -> dict[tuple, dict]:
+            cols = [c for c in key + list(fields) if c in frame.columns]
+            if frame.empty or len(cols) < len(key) + len(fields):
+                return {}
+            return {tuple(r[c] for c in key): r for r in frame[cols].to_dict("records")}
+
+        before, after = side(spec_old[1]), side(spec_new[1])
+        for k in list(dict.fromkeys(list(after) + list(before))):
+            row_old, row_new = before.get(k), after.get(k)
+            if (row_old is None or row_new is None) and not listed:
+                continue
+            change = "changed" if (row_old is not None and row_new is not None) else (
+                "added" if row_new is not None else "removed")
+            for column, label in fields.items():
+                value_old, text_old = _shown(None if row_old is None else row_old[column])
+                value_new, text_new = _shown(None if row_new is None else row_new[column])
+                if value_old == value_new:
+                    continue
+                rows.append({"sheet": sheet, "item": item(k), "field": label.format(label=k[-1]),
+                             "change": change, "old": text_old if row_old is not None else NO_ROW,
+                             "new": text_new if row_new is not None else NO_ROW})
+    return pd.DataFrame(rows, columns=DETAIL_COLUMNS)
+
+
 def _summary(ch: Changes) -> str:
     if ch.first:
         return "Nothing has been published yet, so there is nothing to compare with: this workbook would be version 1."
@@ -277,9 +356,13 @@ def _summary(ch: Changes) -> str:
     for kind in ("changed", "added", "removed"):
         if c[f"dates_{kind}"]:
             parts.append(f"{_plural(c[f'dates_{kind}'], what)} {kind}")
+    if c["details"]:
+        sheets = list(dict.fromkeys(ch.details["sheet"]))
+        parts.append(f"{_plural(c['details'], 'other detail')} {'differs' if c['details'] == 1 else 'differ'} "
+                     f"({_join(sheets)})")
     if not parts:
-        return ("No changes: the partnerships, criteria, cycles, scores and submission dates are the same as in "
-                "the published version.")
+        return ("No changes: the published version holds the same partnerships, criteria, scale, cycles, "
+                "submissions, scores, 2019 themes and national figures.")
     return "Compared with the published version: " + _join(parts) + "."
 
 
@@ -303,6 +386,7 @@ def compare(old: Review | None, new: Review) -> Changes:
         cycles_added=_added(c_old, c_new), cycles_removed=_added(c_new, c_old),
         scores=_score_changes(old, new, orders),
         dates=_date_changes(old, new, orders),
+        details=_detail_changes(old, new),
     )
     changes.summary = _summary(changes)
     return changes

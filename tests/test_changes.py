@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.changes import (BLANK, DATE_COLUMNS, NO_ROW, SCORE_COLUMNS, compare, contents,
+from analysis.changes import (BLANK, DATE_COLUMNS, DETAIL_COLUMNS, NO_ROW, SCORE_COLUMNS, compare, contents,
                               contents_sentence)
 from builders import make_review, make_sheets
 from loaders import NOT_ASSESSED
@@ -35,6 +35,7 @@ def test_first_publish_lists_everything_as_new(base):
     assert ch.partnerships_removed == [] and ch.cycles_removed == []
     assert ch.scores.empty and list(ch.scores.columns) == SCORE_COLUMNS
     assert ch.dates.empty and list(ch.dates.columns) == DATE_COLUMNS
+    assert ch.details.empty and list(ch.details.columns) == DETAIL_COLUMNS
     assert ch.summary == ("Nothing has been published yet, so there is nothing to compare with: this workbook "
                           "would be version 1.")
 
@@ -43,7 +44,7 @@ def test_same_workbook_has_no_changes(base):
     ch = compare(base, make_review())
     assert not ch.first and not ch.changed
     assert all(v == 0 for v in ch.counts.values())
-    assert ch.scores.empty and ch.dates.empty
+    assert ch.scores.empty and ch.dates.empty and ch.details.empty
     assert ch.summary.startswith("No changes:")
 
 
@@ -186,6 +187,76 @@ def test_dates_of_a_new_partnership_are_added_blank_ones_left_out(base):
     assert ch.dates.to_dict("records") == [
         {"partnership": "Fife", "cycle": "2020-2023", "field": "Submitted", "change": "added",
          "old": NO_ROW, "new": "11 April 2020"}]
+
+
+# ---------------------------------------------------------------- every other sheet
+
+NATIONAL = [["2020-2023", "1", 10, 15, 5, "Review report 2022"], ["2020-2023", "2", 20, 8, 2, "Review report 2022"]]
+THEMES = [["Early help", "Plans described early help", "most", "1"], ["Data", "Plans used data", "some", ""]]
+
+
+def test_the_sample_against_itself_has_no_changes():
+    from loaders import read_workbook
+    from datasource import SAMPLE
+
+    ch = compare(read_workbook(SAMPLE), read_workbook(SAMPLE))
+    assert not ch.changed and ch.details.empty, ch.details
+
+
+def test_a_changed_deadline_is_not_reported_as_no_changes(base):
+    sheets = make_sheets()
+    sheets["Cycles"][2][1] = dt.date(2023, 6, 30)      # 2023-2026: due 1 April 2023 -> 30 June 2023
+    sheets["Cycles"][2][2] = dt.date(2023, 9, 30)      # and an extended due date where there was none
+    ch = compare(base, make_review(sheets))
+    assert ch.changed
+    assert ch.details.to_dict("records") == [
+        {"sheet": "Cycles", "item": "2023-2026", "field": "Due date", "change": "changed",
+         "old": "1 April 2023", "new": "30 June 2023"},
+        {"sheet": "Cycles", "item": "2023-2026", "field": "Extended due date", "change": "changed",
+         "old": BLANK, "new": "30 September 2023"}]
+    assert ch.counts["details"] == ch.counts["details_changed"] == 2
+    assert ch.summary == "Compared with the published version: 2 other details differ (Cycles)."
+
+
+def test_national_figures_themes_peer_groups_and_names_are_compared():
+    old = make_review(national=NATIONAL, themes=THEMES)
+    national = [list(r) for r in NATIONAL[:1]] + [["2023-2026", "1", 12, 14, 4, "Review report 2025"]]
+    national[0][2] = 11                                 # 2020-2023 criterion 1: Fully met 10 -> 11
+    themes = [list(THEMES[0]), ["Data", "Plans used data", "most", ""]]
+    sheets = make_sheets(national=national, themes=themes,
+                         peer_groups={"North": "Group C", "South": "Group B", "East": "Group A", "West": "Group B"})
+    sheets["Criteria"][2][1] = "A clearer name"         # criterion 2
+    ch = compare(old, make_review(sheets))
+    got = ch.details.to_dict("records")
+    assert {"sheet": "Partnerships", "item": "North", "field": "Peer group", "change": "changed",
+            "old": "Group A", "new": "Group C"} in got
+    assert {"sheet": "Criteria", "item": "Criterion 2", "field": "Name", "change": "changed",
+            "old": "Criterion 2", "new": "A clearer name"} in got
+    assert {"sheet": "Themes 2019", "item": "Data", "field": "Extent", "change": "changed",
+            "old": "some", "new": "most"} in got
+    assert {"sheet": "National figures", "item": "2020-2023, criterion 1", "field": "Fully met",
+            "change": "changed", "old": "10", "new": "11"} in got
+    removed = [r for r in got if r["change"] == "removed"]
+    added = [r for r in got if r["change"] == "added"]
+    assert {(r["item"], r["field"], r["old"], r["new"]) for r in removed} == {
+        ("2020-2023, criterion 2", "Fully met", "20", NO_ROW), ("2020-2023, criterion 2", "Partially met", "8", NO_ROW),
+        ("2020-2023, criterion 2", "Not met", "2", NO_ROW)}
+    assert {(r["item"], r["field"], r["new"]) for r in added} == {
+        ("2023-2026, criterion 1", "Fully met", "12"), ("2023-2026, criterion 1", "Partially met", "14"),
+        ("2023-2026, criterion 1", "Not met", "4")}
+    assert len(got) == 10
+    assert ch.summary == ("Compared with the published version: 10 other details differ (Partnerships, Criteria, "
+                          "Themes 2019 and National figures).")
+
+
+def test_a_changed_scale_is_listed_level_by_level():
+    old = make_review()
+    new = make_review(scale=[(2, "Fully met", "yes"), (1, "Partly met", "partly"), (0, "Not met", "no")],
+                      scores={(p, c): ["Fully met", "Partly met", "Not met"] for p in ("North", "South", "East", "West")
+                              for c in ("2020-2023", "2023-2026")})
+    scale_rows = [r for r in compare(old, new).details.to_dict("records") if r["sheet"] == "Scale"]
+    assert scale_rows == [{"sheet": "Scale", "item": "Level 2 (1 = best)", "field": "Label", "change": "changed",
+                           "old": "Partially met", "new": "Partly met"}]
 
 
 # ---------------------------------------------------------------- what a workbook holds

@@ -75,14 +75,15 @@ def sign_in(at: AppTest, name: str = "Ana Analyst", passcode: str = PASSCODE) ->
     return at
 
 
-TABLES = {"table-problems": "Problem", "table-scores-changes": "Criterion", "table-dates-changes": "Field",
-          "table-history": "Shown now"}
+TABLES = {"table-problems": {"Problem"}, "table-scores-changes": {"Criterion"},
+          "table-dates-changes": {"Partnership", "Field"}, "table-details-changes": {"Sheet"},
+          "table-history": {"Shown now"}}
 
 
 def table(at: AppTest, key: str):
-    """The table shown under `key` (AppTest does not expose a dataframe's key: found by a column)."""
+    """The table shown under `key` (AppTest does not expose a dataframe's key: found by its columns)."""
     for frame in [*at.dataframe, *at.table]:
-        if TABLES[key] in frame.value.columns:
+        if TABLES[key] <= set(frame.value.columns):
             return frame.value
     raise KeyError(key)
 
@@ -235,6 +236,21 @@ def test_changes_against_the_published_version_are_counted_and_listed(store_fold
     labels = [b.label for b in at.get("download_button")]
     assert "Download the scores that differ (CSV)" in labels
     assert "Download the submission dates that differ (CSV)" in labels
+
+
+def test_a_changed_deadline_alone_is_listed_not_called_no_change(store_folder):
+    Store(store_folder).publish(GOOD, "v1.xlsx", "ana@example.org", "first")
+    sheets = make_sheets()
+    sheets["Cycles"][2][1] = dt.date(2023, 6, 30)           # 2023-2026 due 1 April 2023 -> 30 June 2023
+    at = upload(open_page(), workbook_bytes(sheets))
+    summary = texts(at.markdown)
+    assert "No changes:" not in summary
+    assert "Compared with the published version: 1 other detail differs (Cycles)." in summary
+    assert "Other details that differ: 1 changed" in summary
+    assert table(at, "table-details-changes").to_dict("records") == [
+        {"Sheet": "Cycles", "Item": "2023-2026", "Field": "Due date", "Change": "changed",
+         "Published now": "1 April 2023", "In this upload": "30 June 2023"}]
+    assert "Download the other details that differ (CSV)" in [b.label for b in at.get("download_button")]
 
 
 def test_the_published_workbook_again_cannot_be_published_twice(store_folder):

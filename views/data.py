@@ -37,8 +37,9 @@ FLASH = "_data_flash"          # (section, kind, message) shown once after an ac
 CHECKED = "_data_checked"      # {"sha", "filename", "loaded"} for the current upload
 SESSION_ID = "_data_session_id"
 ANALYST = "_data_analyst"      # (name typed at passcode sign-in, the passcode hash it was checked against)
-CHANGE_HEADERS = {"partnership": "Partnership", "cycle": "Cycle", "criterion": "Criterion", "field": "Field",
-                  "change": "Change", "old": "Published now", "new": "In this upload"}
+CHANGE_HEADERS = {"partnership": "Partnership", "cycle": "Cycle", "criterion": "Criterion", "sheet": "Sheet",
+                  "item": "Item", "field": "Field", "change": "Change", "old": "Published now",
+                  "new": "In this upload"}
 
 
 @st.cache_resource
@@ -338,11 +339,11 @@ def _changes_section(review, published: ui.Loaded | None) -> None:
     if lists:
         st.markdown("\n".join(lists))
     counts = changes.counts
-    for frame, what, filename in ((changes.scores, "Scores", "score-changes.csv"),
-                                  (changes.dates, "Submission dates", "date-changes.csv")):
+    for frame, what, prefix in ((changes.scores, "Scores", "scores"), (changes.dates, "Submission dates", "dates"),
+                                (changes.details, "Other details", "details")):
         if frame.empty:
             continue
-        prefix = "scores" if what == "Scores" else "dates"
+        filename = f"{prefix.rstrip('s')}-changes.csv"
         parts = [f"{counts[f'{prefix}_{k}']:,} {k}" for k in ("changed", "added", "removed")
                  if counts[f"{prefix}_{k}"]]
         st.markdown(f"**{what} that differ: {', '.join(parts)}**")
@@ -350,9 +351,9 @@ def _changes_section(review, published: ui.Loaded | None) -> None:
         st.dataframe(table, hide_index=True, key=f"table-{prefix}-changes")
         ui.download_csv(table, filename, key=f"download-{prefix}-changes",
                         label=f"Download the {what.lower()} that differ (CSV)")
-    if not changes.scores.empty or not changes.dates.empty:
-        st.caption("'—' means the workbook has no row for that partnership and cycle; '(blank)' means the row "
-                   "is there but the cell is empty.")
+    if not changes.scores.empty or not changes.dates.empty or not changes.details.empty:
+        st.caption("'—' means the workbook has no row for it; '(blank)' means the row is there but the cell "
+                   "is empty.")
 
 
 def _check_section(published: ui.Loaded | None) -> dict | None:
