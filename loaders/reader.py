@@ -16,8 +16,8 @@ workbook yields its cached value and nothing is fetched.
 Speed: the score grid is handled as arrays (each distinct cell value is checked once), rows as
 plain lists, and dates, drafts and cycles are worked out once per distinct cell; rows are looked at
 one by one only where there is a problem to report. The sheets are read with python-calamine, Scores
-(most of the cells) in a second thread while the other sheets are read and checked (see
-bench/README.md for the numbers).
+(most of the cells) in a second thread while the other sheets are read and checked, and when large
+in two halves at once, one per core (see bench/README.md for the numbers).
 """
 from __future__ import annotations
 
@@ -25,10 +25,12 @@ import contextlib
 import datetime as dt
 import difflib
 import functools
+import html
 import io
 import itertools
 import operator
 import re
+import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,11 +223,128 @@ def _sheet_names(book: python_calamine.CalamineWorkbook) -> dict[str, str]:
 def _grid(book: python_calamine.CalamineWorkbook, actual: str) -> list[list]:
     """The sheet's cells as rows of Python values (list index + 1 = Excel row)."""
     sheet = book.get_sheet_by_name(actual)
-    end = sheet.end or (0, 0)
+    _not_huge(actual, sheet.end or (0, 0))
+    return sheet.to_python(skip_empty_area=False)
+
+
+def _not_huge(actual: str, end: tuple[int, int]) -> None:
     if (end[0] + 1) * (end[1] + 1) > MAX_SHEET_CELLS:   # never build a huge grid in Python
         raise WorkbookUnreadable(f"Sheet {actual} reaches row {end[0] + 1:,} and column "
                                  f"{end[1] + 1:,}, far beyond any review workbook; it was not read.")
-    return sheet.to_python(skip_empty_area=False)
+
+
+# -- a large sheet read in two halves, one per core ---------------------------------------------
+
+# Sheet XML read in halves: at 1 MB (10x) it costs 3 ms more, at 2.3 MB about as much as it saves,
+# at 3-8 MB it saves 6-45 ms, at 15 MB (100x) about 90 of 420. Above 64 MB: memory (three copies).
+SPLIT_BYTES = (3 << 20, 64 << 20)
+COPY_BYTES = 8 << 20                # the other parts each half copies, at most (pictures: not worth it)
+_ROW_AT = re.compile(rb'\s*<row r="[1-9][0-9]{0,6}"[^>/]*>')   # a row that starts with its number
+
+
+def _grid_in_halves(data: bytes, actual: str) -> list[list] | None:
+    """`_grid` of a large sheet, its XML cut in two at a row boundary and both halves parsed at once
+    (python-calamine lets go of the interpreter lock while it parses: at 100x the 280 ms of Scores
+    become two of 130-210 ms, as busy as the other core is), or None when the sheet is small or not
+    in the plain form this relies on (the caller then reads it whole).
+
+    Each half is an .xlsx of its own: every part of the workbook but the other worksheets, with the
+    sheet's rows up to the cut, or from it. The plain form: one <sheetData>, no comment, CDATA or DTD
+    (`<!`), and the row after the cut giving its number, so calamine numbers the second half's rows
+    as in the whole sheet (it carries nothing else from row to row). The first half ends with a bare
+    </sheetData>: were the cut inside a cell, calamine would reach the end of the XML there and fail.
+    The halves fit together only when every cell of the first is above every cell of the second
+    (not so when rows are out of order or numbered by position)."""
+    cut = _cut(data, actual)
+    if cut is None:
+        return None
+    xml, part, others, head, mid = cut
+    whole = memoryview(xml)
+    with ThreadPoolExecutor(2, thread_name_prefix="csp-read-ahead-half") as pool:
+        first = pool.submit(_read_half, actual, others, part, (whole[:mid], b"</sheetData></worksheet>"), True)
+        second = pool.submit(_read_half, actual, others, part, (whole[:head], whole[mid:]), False)
+        # checked while the halves are parsed: 7 ms at 100x ("<!", 16 ms, only looked for when there
+        # is a "!", found at memory speed)
+        plain = xml.count(b"sheetData") == 2 and not (b"!" in xml and b"<!" in xml)
+        first, second = first.result(), second.result()
+    if not plain or not first or not second or first[1][0] >= second[0][0]:
+        return None
+    # as calamine pads the whole sheet: from A1, every row as wide as the widest, blanks ""
+    (_, end_a, grid), (start_b, end_b, rows_b) = first, second
+    width = max(end_a[1], end_b[1]) + 1
+    _not_huge(actual, (end_b[0], width - 1))
+    if end_a[1] + 1 < width:
+        pad = [""] * (width - end_a[1] - 1)
+        for row in grid:
+            row.extend(pad)
+    grid.extend([""] * width for _ in range(start_b[0] - len(grid)))   # empty rows at the cut
+    left, right = [""] * start_b[1], [""] * (width - end_b[1] - 1)
+    grid.extend((left + row + right for row in rows_b) if left or right else rows_b)
+    return grid
+
+
+def _cut(data: bytes, actual: str):
+    """(the sheet's XML, its zip member, the other parts to copy, where its rows start, where the
+    second half starts), or None."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        if max(i.file_size for i in zf.infolist()) < SPLIT_BYTES[0] or len(set(names)) < len(names):
+            return None                            # small (the sample: 0.06 ms to find out), or odd
+        part = _sheet_part(zf, actual)
+        if part is None or not SPLIT_BYTES[0] <= zf.getinfo(part).file_size <= SPLIT_BYTES[1]:
+            return None
+        copy = [n for n in names if n != part and not (n.startswith("xl/worksheets/") and n.endswith(".xml"))]
+        if sum(zf.getinfo(n).file_size for n in copy) > COPY_BYTES:
+            return None
+        xml, others = _inflate(zf, part), [(n, _inflate(zf, n)) for n in copy]
+    # each from its end: a search through the 15 MB of XML at 100x costs 6 ms (`plain` checks there
+    # is only the one)
+    head, tail = xml.find(b"<sheetData>") + len(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    mid = xml.find(b"</row>", (head + tail) // 2, tail) + len(b"</row>")
+    if not len(b"<sheetData>") < head < mid <= tail or not _ROW_AT.match(xml, mid):
+        return None
+    return xml, part, others, head, mid
+
+
+def _inflate(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A part, inflated no further than the size it declares, its CRC checked. (`zf.read` inflates a
+    part that says it is smaller than it is up to 2 GB at once before it cuts it short.)"""
+    with zf.open(name) as part:
+        return part.read(zf.getinfo(name).file_size)
+
+
+def _sheet_part(zf: zipfile.ZipFile, actual: str) -> str | None:
+    """The zip member calamine reads as sheet `actual`, by its rules (name -> r:id -> Target)."""
+    def attrs(tag: bytes) -> dict[bytes, str]:
+        return {k: html.unescape(v.decode("utf-8", "replace")) for k, v in re.findall(rb'([\w:]+)="([^"]*)"', tag)}
+    sheets = [attrs(t) for t in re.findall(rb"<sheet\b[^>]*>", _inflate(zf, "xl/workbook.xml"))]
+    rid = next((s.get(b"r:id") for s in sheets if s.get(b"name") == actual), None)
+    rels = [attrs(t) for t in re.findall(rb"<Relationship\b[^>]*>", _inflate(zf, "xl/_rels/workbook.xml.rels"))]
+    target = next((r.get(b"Target") for r in rels if rid and r.get(b"Id") == rid), None) or ""
+    path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else "xl/" + target
+    return path if target and path in zf.NameToInfo else None
+
+
+def _read_half(actual: str, others: list[tuple[str, bytes]], part: str, pieces, from_a1: bool):
+    """(first cell, last cell, rows from A1 or from the first cell) of sheet `actual` in an .xlsx of
+    `others` and `part` made of `pieces`, stored (no compression to pay for: ~4 ms at 100x, the CRC)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name, content in others:
+            out.writestr(name, content)
+        with out.open(part, "w") as f:
+            for piece in pieces:
+                f.write(piece)
+    buf.seek(0)
+    book = python_calamine.CalamineWorkbook.from_filelike(buf)
+    try:
+        sheet = book.get_sheet_by_name(actual)
+        if sheet.start is None:
+            return None
+        _not_huge(actual, sheet.end)
+        return sheet.start, sheet.end, sheet.to_python(skip_empty_area=not from_a1)
+    finally:
+        book.close()
 
 
 @contextlib.contextmanager
@@ -236,7 +355,7 @@ def _reading_ahead(data: bytes, book: python_calamine.CalamineWorkbook, canonica
     of 420 at 100x). The thread has its own CalamineWorkbook on the same bytes (an open costs ~1 ms),
     only reads, and is waited for on the way out, whatever happened. Problems it meets (a damaged
     sheet, one too large) come out of the Future where the checker asks for the grid, as they would
-    have there without it."""
+    have there without it. A large sheet is read in two halves at once (`_grid_in_halves`)."""
     actual = _sheet_names(book).get(norm(canonical))
     try:
         ahead = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) if actual else None
@@ -247,9 +366,19 @@ def _reading_ahead(data: bytes, book: python_calamine.CalamineWorkbook, canonica
         return
     try:
         with ThreadPoolExecutor(1, thread_name_prefix="csp-read-ahead") as pool:
-            yield {actual: pool.submit(_grid, ahead, actual)}
+            yield {actual: pool.submit(_grid_ahead, data, ahead, actual)}
     finally:
         ahead.close()
+
+
+def _grid_ahead(data: bytes, book: python_calamine.CalamineWorkbook, actual: str) -> list[list]:
+    """`_grid`, from two halves read at once when the sheet is large, else (and whenever that fails:
+    then the sheet read whole says what is wrong with it, if anything) read whole."""
+    try:
+        grid = _grid_in_halves(data, actual)
+    except Exception:
+        grid = None
+    return _grid(book, actual) if grid is None else grid
 
 
 class _Checker:
