@@ -63,8 +63,13 @@ NOTES = """### What made reruns fast, and what limits the rest
   its extra time importing pandas (0.37 s on a quiet machine, up to 1.5 s on a busy one), which
   the baseline, a plotly graph_objects chart, never loads; then plotly's one-time set-up of the
   first figure (~85 ms, both apps) and the overview. Streamlit runs no code of ours before the
-  first browser connects unless the app becomes an `st.App` with a lifespan hook, which would
-  change the entry point (`streamlit run dashboard.py` in the README and the shared tools).
+  first browser connects unless the app becomes an `st.App` with a lifespan hook; `streamlit run
+  dashboard.py` does find such an app, so this was tried: `app = st.App(__file__, lifespan=...)`
+  importing pandas, plotly and the app's modules in a thread at server start. The first run then
+  started with everything imported and ended ~2 s before the first chart was drawn, yet the first
+  chart came later: 10 starts of each, alternating, 1.36x the baseline against 1.15x for the
+  plain script (medians 4.86 against 4.13 s): the browser, not the server, sets this time, and the
+  import competes with it for the two cores. Not adopted.
   The national charts are now built from dicts (first chart of a process 120-190 -> 86-142 ms;
   Overview's first view of a new cycle 178 -> 52-63 ms).
 - **Ten sessions, the server** (this session): the server alone was the bottleneck too, which the
