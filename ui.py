@@ -183,9 +183,13 @@ def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Dow
                        icon=":material/download:", on_click="ignore")
 
 
-def chart_card(title: str, summary: str, fig, data: pd.DataFrame, *, key: str, note: str | None = None,
+def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | None = None,
                filename: str | None = None) -> None:
-    """The one chart card: title, summary sentence, Chart and Data tabs, download, definitions link."""
+    """The one chart card: title, summary sentence, Chart and Data tabs, download, definitions link.
+
+    `fig` (a figure or None) and `data` (a frame) may each be a function of no arguments, called only
+    when its tab is open: the Data tab is closed on most views, and its table then is not made at all
+    (~20-35 ms per card the first time a cycle is shown, and fingerprinting on every rerun)."""
     with st.container(border=True, key=f"card-{key}"):
         st.header(title, anchor=key)  # h2: each card is a section of the page (its h1), WCAG 1.3.1
         st.markdown(summary)
@@ -193,12 +197,14 @@ def chart_card(title: str, summary: str, fig, data: pd.DataFrame, *, key: str, n
         # serialisation and the browser the table code (1.2 MB of JavaScript) on every first visit.
         chart_tab, data_tab = st.tabs(["Chart", "Data"], key=f"tabs-{key}", on_change="rerun")
         if chart_tab.open:
+            fig = fig() if callable(fig) else fig
             with chart_tab:
                 if fig is None:
                     st.caption("No chart: there is nothing to show for this selection.")
                 else:
                     st.plotly_chart(fig, key=f"chart-{key}", config=PLOTLY_CONFIG, theme=None, alt=summary)
         if data_tab.open:
+            data = data() if callable(data) else data
             with data_tab:
                 st.dataframe(data, hide_index=True, key=f"table-{key}")
                 download_csv(data, filename or f"{key}.csv", key=f"download-{key}")

@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from apptools import (as_text, chart_specs, charts, choose, csv_frame, download, footer, go, media,  # noqa: F401
+from apptools import (as_text, chart_specs, charts, choose, csv_frame, download, footer, go, media, show_tab,  # noqa: F401
                       metrics, open_app, table_with, text, texts)
 from builders import make_sheets, workbook_bytes
 
@@ -614,3 +614,21 @@ def test_chart_pages_preload_streamlits_plotly_code_once():
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("views/definitions.py").run()
     assert at.title[0].value == "Definitions" and _preload_scripts(at) == []
+
+
+def test_a_cards_closed_tab_is_not_built(monkeypatch):
+    """The Data tab's table (and, with the Data tab open, the chart) is made only when its tab is
+    open: most people never open the Data tab, and its table cost the server on every new view."""
+    from analysis import national as an_mod
+    from charts import national as ch_mod
+
+    made = []
+    for module, name in ((an_mod, "heatmap_table"), (ch_mod, "heatmap")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: made.append(_name) or _real(*a, **k))
+    at = open_app("views/criteria.py")
+    assert made == ["heatmap"]
+    made.clear()
+    show_tab(at, "Data")
+    assert made == ["heatmap_table"]
+    assert "Partnership" in table_with(at, "Partnership").columns   # the table is there, and complete

@@ -35,9 +35,9 @@ order_by = c1.radio("Order criteria", ["As in the review", f"By share {full}"],
 measure = c2.radio("Show", ["Number of plans", "Share of plans"], horizontal=True, key="criteria_measure")
 order = an.criterion_order(cov, "workbook" if order_by == "As in the review" else "fully_met")
 ui.chart_card(f"Plans at each level, per criterion, {cycle}", an.coverage_sentence(review, cycle),
-              ch.coverage_bar(cov, review.labels, x="count" if measure == "Number of plans" else "share",
-                              order=order),
-              an.coverage_table(cov, order), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv")
+              lambda: ch.coverage_bar(cov, review.labels, x="count" if measure == "Number of plans" else "share",
+                                      order=order),
+              lambda: an.coverage_table(cov, order), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv")
 
 heat = an.heatmap_frame(review, cycle)
 if not heat.empty:
@@ -46,7 +46,7 @@ if not heat.empty:
         heat = heat.sort_values(["partnership", "criterion_order"]).assign(
             partnership_order=lambda f: f["partnership"].rank(method="dense").astype(int))
     ui.chart_card(f"Each partnership's level on each criterion, {cycle}", an.heatmap_sentence(review, cycle),
-                  ch.heatmap(heat, review.labels), an.heatmap_table(heat), key="criteria-heatmap",
+                  lambda: ch.heatmap(heat, review.labels), lambda: an.heatmap_table(heat), key="criteria-heatmap",
                   note="Letters in the cells are the first letters of the levels; a dash means not assessed."
                   if len(heat) <= ch.CELL_TEXT_MAX else "This grid is too large for letters in its cells: hover over "
                   "a cell, or use the Data tab, for each partnership's level.",
@@ -58,7 +58,7 @@ if change.empty:
 else:
     prev = change["previous_cycle"].iloc[0]
     ui.chart_card(f"Change in plans {full} since {prev}", an.change_sentence(review, cycle),
-                  ch.dumbbell(change, label=review.full_label.lower(), order=order),
-                  an.change_table(change, review.full_label),
+                  lambda: ch.dumbbell(change, label=review.full_label.lower(), order=order),
+                  lambda: an.change_table(change, review.full_label),
                   key="criteria-change", filename=f"change-{prev}-to-{cycle}.csv")
 ui.footer(v.source)

@@ -34,7 +34,8 @@ cov = an.coverage(review, cycle)
 note = ("These are the published national totals: this cycle has no per-partnership scores in the workbook."
         if h["source"] == "published" else None)
 ui.chart_card(f"How many plans met each criterion, {cycle}", an.coverage_sentence(review, cycle),
-              ch.coverage_bar(cov, review.labels) if not cov.empty else None, an.coverage_table(cov),
+              (lambda: ch.coverage_bar(cov, review.labels)) if not cov.empty else None,
+              lambda: an.coverage_table(cov),
               key="overview-criteria", note=note, filename=f"criteria-{cycle}.csv")
 
 tiles = an.partnership_fully_met(review, cycle)
@@ -43,7 +44,8 @@ if v.hide_names:
             "tile's place on the map would show which partnership it is.")
 elif tiles["fully_met"].notna().any():
     ui.chart_card(f"Criteria {full} by each partnership, {cycle}", an.tilemap_sentence(review, cycle),
-                  ch.tile_map(tiles, label=full), an.tiles_table(tiles, h["full_label"]), key="overview-map",
+                  lambda: ch.tile_map(tiles, label=full), lambda: an.tiles_table(tiles, h["full_label"]),
+                  key="overview-map",
                   note="Each square is one partnership, placed roughly where it lies in Scotland; darker "
                        f"squares have more criteria {full}. Hover or see the Data tab for names.",
                   filename=f"partnerships-{cycle}.csv")

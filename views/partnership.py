@@ -36,7 +36,7 @@ st.markdown(pa.headline(review, cycle, me))
 
 ui.chart_card(f"{me} on each criterion, against all plans, {cycle}",
               pa.standing_sentence(standing, me, review.full_label),
-              pc.spine(standing, labels, me), pa.standing_table(standing, labels, me),
+              lambda: pc.spine(standing, labels, me), lambda: pa.standing_table(standing, labels, me),
               key="partnership-standing", filename=f"standing-{cycle}.csv",
               note=f"Bars show how many plans were at each level; the diamond marks {me}'s own level"
                    + (", the triangle the share of its peer group fully meeting it." if v.peer_group else "."))
@@ -61,7 +61,8 @@ for column, (heading, frame, caption) in zip(st.columns(2), lists):
 change = pa.change(review, cycle, me)
 if pa.previous_cycle(review, cycle) and not change.empty:
     ui.chart_card(f"{me}: change since {change['previous_cycle'].iloc[0]}", pa.change_sentence(change, me),
-                  pc.change_chart(change, labels, me), pa.change_table(change), key="partnership-change",
+                  lambda: pc.change_chart(change, labels, me), lambda: pa.change_table(change),
+                  key="partnership-change",
                   filename=f"change-{cycle}.csv")
 else:
     st.caption(f"There is no earlier cycle with scores to compare {cycle} with.")

@@ -23,8 +23,8 @@ st.markdown("The 2019 review of the 2017-2020 plans published themes, not counts
             f"theme linked to a later criterion, the chart shows how many plans {how} in each later cycle.")
 linked = rows[rows["criterion"] != ""]
 ui.chart_card("2019 themes against the criteria that follow them", pa.themes_sentence(rows, cycles, met),
-              pc.themes_chart(rows, cycles, met) if not linked.empty and cycles else None,
-              pa.themes_table(rows, cycles, met), key="themes", filename="themes-2019.csv",
+              (lambda: pc.themes_chart(rows, cycles, met)) if not linked.empty and cycles else None,
+              lambda: pa.themes_table(rows, cycles, met), key="themes", filename="themes-2019.csv",
               note="The 2019 extents are the review's words, not numbers: \"all\" is drawn at all plans, "
                    "\"majority\" and \"most\" as a band (more than half), a count as that number; \"some\", "
                    "\"few\" and unstated extents are given in words only.")

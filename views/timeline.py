@@ -18,14 +18,14 @@ if t.partnerships.empty:
 
 sentence = an.timeline_sentence(review, cycle)
 ui.chart_card(f"Plans received over time, {cycle}", sentence,
-              ch.timeline_cumulative(t.cumulative, t.due_date, t.extended_due_date, total=t.expected),
-              an.cumulative_table(t.cumulative), key="timeline-cumulative", filename=f"plans-received-{cycle}.csv")
+              lambda: ch.timeline_cumulative(t.cumulative, t.due_date, t.extended_due_date, total=t.expected),
+              lambda: an.cumulative_table(t.cumulative), key="timeline-cumulative", filename=f"plans-received-{cycle}.csv")
 
 per = ui.shown(v, t.partnerships)
 ui.chart_card(f"Each partnership's plan against the deadline, {cycle}",
               f"Each point is one plan: days before (left) or after (right) the deadline of "
               f"{an.format_date(t.deadline)}. Open shapes are plans published in draft.",
-              ch.submission_points(per), an.submissions_table(per), key="timeline-partnerships",
+              lambda: ch.submission_points(per), lambda: an.submissions_table(per), key="timeline-partnerships",
               filename=f"submissions-{cycle}.csv")
 
 st.header("Not yet received")
