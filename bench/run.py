@@ -72,7 +72,9 @@ NOTES = """### What made reruns fast, and what limits the rest
   started with everything imported and ended ~2 s before the first chart was drawn, yet the first
   chart came later: 10 starts of each, alternating, 1.36x the baseline against 1.15x for the
   plain script (medians 4.86 against 4.13 s): the browser, not the server, sets this time, and the
-  import competes with it for the two cores. Not adopted.
+  import competes with it for the two cores. Not adopted. Starting the background warm-up 4 s
+  after the first read instead of 1 s (so it would not run while the browser draws) made no
+  difference either: 1.26x against 1.18x, 10 starts each.
   The national charts are now built from dicts (first chart of a process 120-190 -> 86-142 ms;
   Overview's first view of a new cycle 178 -> 52-63 ms).
 - **Ten sessions, the server** (this session): the server alone was the bottleneck too, which the
