@@ -223,15 +223,38 @@ def _score_changes(old: Review, new: Review, orders: tuple[dict, dict, dict]) ->
     return _sorted(out, {"partnership": partnerships, "cycle": cycles, "criterion": criteria}, SCORE_COLUMNS)
 
 
-def _field_value(column: str, value):
-    """(comparable value, text shown) for one Submissions cell."""
+def _cell(column: str, value) -> tuple[object, str]:
+    """(comparable value, text shown) for one cell of any sheet: blanks are one value; Draft is
+    yes/no (blank = no); dates are compared by day."""
     if column == "draft":
         flag = bool(value) if value is not None and not (isinstance(value, float) and pd.isna(value)) else False
         return flag, "yes" if flag else "no"
-    if value is None or pd.isna(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
         return None, BLANK
-    ts = pd.Timestamp(value).normalize()
-    return ts, format_date(ts)
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        ts = pd.Timestamp(value).normalize()
+        return ts, format_date(ts)
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        return int(value), f"{int(value):,}"
+    return str(value), str(value)
+
+
+def _differences(before: dict, after: dict, fields, listed: bool = True):
+    """(key, change, column, old text, new text) for every field that differs between two {key: row}
+    maps, the new version's keys first; a key in one map only is "added" or "removed" (left out
+    unless `listed`), its missing side shown as NO_ROW."""
+    for k in dict.fromkeys(list(after) + list(before)):
+        row_old, row_new = before.get(k), after.get(k)
+        if (row_old is None or row_new is None) and not listed:
+            continue
+        change = "changed" if (row_old is not None and row_new is not None) else (
+            "added" if row_new is not None else "removed")
+        for column in fields:
+            value_old, text_old = _cell(column, None if row_old is None else row_old[column])
+            value_new, text_new = _cell(column, None if row_new is None else row_new[column])
+            if value_old != value_new:
+                yield (k, change, column, text_old if row_old is not None else NO_ROW,
+                       text_new if row_new is not None else NO_ROW)
 
 
 def _date_changes(old: Review, new: Review, orders: tuple[dict, dict, dict]) -> pd.DataFrame:
@@ -245,20 +268,9 @@ def _date_changes(old: Review, new: Review, orders: tuple[dict, dict, dict]) -> 
         frame = frame.drop_duplicates(key, keep="first")
         return {(str(r["partnership"]), str(r["cycle"])): r for r in frame[key + fields].to_dict("records")}
 
-    before, after = side(old), side(new)
-    rows = []
-    for k in list(dict.fromkeys(list(after) + list(before))):
-        row_old, row_new = before.get(k), after.get(k)
-        change = "changed" if (row_old is not None and row_new is not None) else ("added" if row_new is not None
-                                                                                   else "removed")
-        for column in fields:
-            value_old, text_old = _field_value(column, None if row_old is None else row_old[column])
-            value_new, text_new = _field_value(column, None if row_new is None else row_new[column])
-            if value_old == value_new:
-                continue
-            rows.append({"partnership": k[0], "cycle": k[1], "field": DATE_FIELDS[column], "change": change,
-                         "old": text_old if row_old is not None else NO_ROW,
-                         "new": text_new if row_new is not None else NO_ROW})
+    rows = [{"partnership": k[0], "cycle": k[1], "field": DATE_FIELDS[column], "change": change,
+             "old": text_old, "new": text_new}
+            for k, change, column, text_old, text_new in _differences(side(old), side(new), fields)]
     if not rows:
         return pd.DataFrame(columns=DATE_COLUMNS)
     out = pd.DataFrame(rows, columns=DATE_COLUMNS)
@@ -295,18 +307,6 @@ def _detail_specs(review: Review) -> list:
     ]
 
 
-def _shown(value) -> tuple[object, str]:
-    """(comparable value, text shown) for one cell of any sheet: blanks are one value."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return None, BLANK
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
-        ts = pd.Timestamp(value).normalize()
-        return ts, format_date(ts)
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
-        return int(value), f"{int(value):,}"
-    return str(value), str(value)
-
-
 def _detail_changes(old: Review, new: Review) -> pd.DataFrame:
     rows = []
     for spec_old, spec_new in zip(_detail_specs(old), _detail_specs(new)):
@@ -318,21 +318,10 @@ def _detail_changes(old: Review, new: Review) -> pd.DataFrame:
                 return {}
             return {tuple(r[c] for c in key): r for r in frame[cols].to_dict("records")}
 
-        before, after = side(spec_old[1]), side(spec_new[1])
-        for k in list(dict.fromkeys(list(after) + list(before))):
-            row_old, row_new = before.get(k), after.get(k)
-            if (row_old is None or row_new is None) and not listed:
-                continue
-            change = "changed" if (row_old is not None and row_new is not None) else (
-                "added" if row_new is not None else "removed")
-            for column, label in fields.items():
-                value_old, text_old = _shown(None if row_old is None else row_old[column])
-                value_new, text_new = _shown(None if row_new is None else row_new[column])
-                if value_old == value_new:
-                    continue
-                rows.append({"sheet": sheet, "item": item(k), "field": label.format(label=k[-1]),
-                             "change": change, "old": text_old if row_old is not None else NO_ROW,
-                             "new": text_new if row_new is not None else NO_ROW})
+        rows += [{"sheet": sheet, "item": item(k), "field": fields[column].format(label=k[-1]),
+                  "change": change, "old": text_old, "new": text_new}
+                 for k, change, column, text_old, text_new in _differences(side(spec_old[1]), side(spec_new[1]),
+                                                                           fields, listed)]
     return pd.DataFrame(rows, columns=DETAIL_COLUMNS)
 
 
