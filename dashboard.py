@@ -2,9 +2,9 @@
 
 Run with `streamlit run dashboard.py`. The data path: workbook -> loaders -> analysis -> charts -> pages.
 """
-from pathlib import Path
-
 import streamlit as st
+
+from charts.browser import LOADER_JS, serve_plotly_js
 
 st.set_page_config(page_title="CSP Review Dashboard", page_icon=":material/child_care:", layout="wide",
                    initial_sidebar_state="auto")
@@ -46,24 +46,17 @@ CHART_PAGES = {"", "criteria", "timeline", "partnership", "themes"}  # "": the d
 
 
 def preload_chart_code() -> None:
-    """Start the browser loading Streamlit's plotly code (a 4.7 MB script it otherwise fetches only
-    when the first chart arrives) now, while the server imports pandas and reads the workbook: a few
-    tenths of a second sooner to the first chart on a cold start (bench/README.md). Once per
-    session, on pages with charts. If a Streamlit upgrade renames the file, nothing is preloaded
-    (and tests/test_pages.py says so). Measured trade-off on a cold first load: the browser is busy
-    with that code when the sidebar's select boxes arrive, so they finish drawing with the first
-    chart (~3.4 s) rather than ~1 s before it; the page as a whole is ready sooner. Sending it after
-    the sidebar instead made the overview's first chart about 0.6 s later."""
+    """Start the browser loading plotly.js (4.8 MB, which it otherwise asks for only when the first
+    chart arrives) now, while the server imports pandas and reads the workbook: a few tenths of a
+    second sooner to the first chart on a cold start (bench/README.md). Once per session, on pages
+    with charts, and only when the app could put plotly.js where Streamlit serves it (else the charts
+    are st.plotly_chart's, which bring their own code)."""
     if st.session_state.get("_chart_code_preloaded") or getattr(page, "url_path", None) not in CHART_PAGES:
         return
     st.session_state["_chart_code_preloaded"] = True
-    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
-    if found:
+    if serve_plotly_js():
         with st.sidebar:  # a script only: nothing is drawn
-            st.html(f"""<script>(() => {{
-              const app = document.querySelector('script[src*="static/js/index"]');
-              if (app) import(new URL("{found[0].name}", app.src).href).catch(() => {{}});
-            }})();</script>""", unsafe_allow_javascript=True)
+            st.html(f"<script>{LOADER_JS}</script>", unsafe_allow_javascript=True)
 
 
 preload_chart_code()

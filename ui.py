@@ -18,6 +18,7 @@ import streamlit as st
 
 import datasource
 from analysis import warm
+from charts import browser
 from export import to_safe_csv
 from loaders import Review, WorkbookUnreadable, read_workbook
 
@@ -202,7 +203,7 @@ def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | Non
                 if fig is None:
                     st.caption("No chart: there is nothing to show for this selection.")
                 else:
-                    st.plotly_chart(fig, key=f"chart-{key}", config=PLOTLY_CONFIG, theme=None, alt=summary)
+                    plotly_chart(fig, key=f"chart-{key}", alt=summary)
         if data_tab.open:
             data = data() if callable(data) else data
             with data_tab:
@@ -212,6 +213,20 @@ def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | Non
             st.caption(note)
         st.page_link("views/definitions.py", label="Definitions and sources",  # short: one line at 320 px
                      icon=":material/menu_book:")
+
+
+_chart_element = st.components.v2.component("csp_chart", html=browser.CHART_HTML, js=browser.CHART_JS,
+                                            isolate_styles=False)
+
+
+def plotly_chart(fig, *, key: str, alt: str) -> None:
+    """A plotly figure, drawn by the app's own chart element (`charts.browser`: updated in place,
+    where st.plotly_chart builds a changed chart three times), or by st.plotly_chart when the app
+    could not put plotly.js where Streamlit serves it."""
+    if browser.STATIC_PLOTLY.is_file():
+        _chart_element(data=browser.chart_data(fig, PLOTLY_CONFIG, alt), key=key)
+    else:
+        st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, theme=None, alt=alt)
 
 
 def names(v: View) -> dict[str, str] | None:

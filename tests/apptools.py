@@ -107,13 +107,26 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def charts(at: AppTest) -> list:
-    """The page's plotly charts, with every card's Chart tab open."""
+    """The page's charts, with every card's Chart tab open: the app's own chart elements
+    (`ui.plotly_chart`), and any st.plotly_chart (its fallback)."""
     show_tab(at, "Chart")
-    return list(at.get("plotly_chart"))
+    return [c for c in at.get("bidi_component") if c.proto.component_name == "csp_chart"] + list(at.get("plotly_chart"))
+
+
+def chart_spec(chart) -> dict:
+    """A chart's plotly figure, as sent to the browser."""
+    if chart.type == "plotly_chart":
+        return json.loads(chart.proto.spec)
+    return json.loads(json.loads(chart.proto.json)["spec"])
+
+
+def chart_alt(chart) -> str:
+    """A chart's accessible name (its summary sentence)."""
+    return chart.proto.alt if chart.type == "plotly_chart" else json.loads(chart.proto.json)["alt"]
 
 
 def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in charts(at)]
+    return [chart_spec(c) for c in charts(at)]
 
 
 # ------------------------------------------------------------------------------ downloads
@@ -227,11 +240,11 @@ def _strings(at: AppTest, sidebar: bool) -> list[tuple[str, str]]:
                 out.append(("table index", " | ".join(map(str, frame.index))))
                 for row in frame.astype(str).itertuples(index=False):
                     out.append(("table", " | ".join(row)))
-            elif kind == "plotly_chart":
+            elif kind == "plotly_chart" or (kind == "bidi_component" and node.proto.component_name == "csp_chart"):
                 found: list[str] = []
-                _json_strings(json.loads(node.proto.spec), found)
+                _json_strings(chart_spec(node), found)
                 out.extend(("chart", s) for s in found)
-                out.append(("chart alt", node.proto.alt))
+                out.append(("chart alt", chart_alt(node)))
             elif kind == "selectbox" and node.key == "partnership":
                 out.append(("partnership selectbox", str(node.value)))
             else:

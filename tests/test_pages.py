@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from apptools import (as_text, chart_specs, charts, choose, csv_frame, download, footer, go, media, show_tab,  # noqa: F401
+from apptools import (as_text, chart_alt, chart_spec, chart_specs, charts, choose, csv_frame, download, footer, go, media, show_tab,  # noqa: F401
                       metrics, open_app, table_with, text, texts)
 from builders import make_sheets, workbook_bytes
 
@@ -589,31 +589,47 @@ def test_a_copied_link_reopens_the_same_view():
 # ====================================================================== start-up
 
 def _preload_scripts(at) -> list[str]:
-    return [h.proto.body for h in at.sidebar.get("html") if "PlotlyChart." in h.proto.body]
+    return [h.proto.body for h in at.sidebar.get("html") if "plotly.min.js" in h.proto.body]
 
 
-def test_chart_pages_preload_streamlits_plotly_code_once():
-    """The first run on a chart page asks the browser for Streamlit's plotly code (by its real file
-    name, so a Streamlit upgrade that renames it fails here rather than silently preloading nothing);
-    later runs and pages without charts do not."""
-    import re as _re
-
-    import streamlit
+def test_chart_pages_preload_plotly_js_once():
+    """The first run on a chart page puts plotly.js where Streamlit serves it (static/, from the
+    installed plotly package) and asks the browser to load it at once; later runs and pages without
+    charts do not. The charts are then the app's own element, which loads the same file."""
     from streamlit.testing.v1 import AppTest
 
     from apptools import APP
+    from charts import browser
 
     at = open_app()
     scripts = _preload_scripts(at)
     assert len(scripts) == 1, scripts
-    name = _re.search(r"PlotlyChart\.[\w-]+\.js", scripts[0]).group(0)
-    assert (Path(streamlit.__file__).parent / "static" / "static" / "js" / name).is_file()
+    assert browser.PLOTLY_URL in scripts[0] and "window.cspPlotly" in scripts[0]
+    assert browser.STATIC_PLOTLY.read_bytes() == browser._package_plotly().read_bytes()
+    assert charts(at) and all(c.type == "bidi_component" for c in charts(at))
     at.run()
     assert _preload_scripts(at) == []            # once per session
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("views/definitions.py").run()
     assert at.title[0].value == "Definitions" and _preload_scripts(at) == []
+
+
+def test_without_plotly_js_served_the_charts_are_streamlits(monkeypatch, tmp_path):
+    """Where the app cannot write static/ (a read-only install), nothing is preloaded and every
+    chart is drawn by st.plotly_chart instead, with the same figure and summary."""
+    from charts import browser
+
+    at = open_app("views/criteria.py")
+    own = [(chart_spec(c), chart_alt(c)) for c in charts(at)]
+    missing = tmp_path / "static" / "plotly.min.js"
+    monkeypatch.setattr(browser, "STATIC_PLOTLY", missing)
+    monkeypatch.setattr(browser, "_package_plotly", lambda: None)
+    at = open_app("views/criteria.py")
+    assert _preload_scripts(at) == [] and not missing.exists()
+    fallback = charts(at)
+    assert fallback and all(c.type == "plotly_chart" for c in fallback)
+    assert [(chart_spec(c), chart_alt(c)) for c in fallback] == own
 
 
 def test_a_cards_closed_tab_is_not_built(monkeypatch):

@@ -182,9 +182,9 @@ def wait_idle(page, timeout: float = 60000, *, delay: int = 250):
 
 
 def wait_charts(page, timeout: float = 60000):
-    """Wait until every plotly chart element on the page has drawn its SVG."""
+    """Wait until every chart element on the page (ui.plotly_chart's) has drawn its SVG."""
     page.wait_for_function(
         """() => {
-            const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-            return [...charts].every(c => c.querySelector('.js-plotly-plot .main-svg'));
+            const charts = document.querySelectorAll('.csp-chart');
+            return [...charts].every(c => c.querySelector('.main-svg'));
         }""", timeout=timeout)

@@ -69,13 +69,13 @@ def check_page(page, name: str, words: str, charts: int) -> None:
         assert default_cycle() in heading, f"{name}: title {heading!r} does not name the cycle"
     banner = page.locator('[data-testid="stMain"] [data-testid="stAlert"]', has_text=ILLUSTRATIVE)
     assert banner.count() == 1 and banner.first.is_visible(), f"{name}: no illustrative-sample banner"
-    plots = page.locator('[data-testid="stPlotlyChart"]')
+    plots = page.locator(".csp-chart")   # the app's chart element (ui.plotly_chart)
     assert plots.count() >= charts, f"{name}: {plots.count()} charts, expected at least {charts}"
     for i in range(plots.count()):
         # the chart's text alternative: a figure named by the card's plain-English summary
         assert plots.nth(i).get_attribute("role") == "figure", f"{name}: chart {i} is not a figure"
         assert (plots.nth(i).get_attribute("aria-label") or "").strip(), f"{name}: chart {i} has no summary"
-        plot = plots.nth(i).locator(".js-plotly-plot")
+        plot = plots.nth(i)
         assert plot.locator(".main-svg").count() > 0, f"{name}: chart {i} has no SVG"
         marks = plot.evaluate(MARKS)
         assert sum(marks.values()) > 0, f"{name}: chart {i} draws no data ({marks})"
@@ -103,7 +103,7 @@ def test_page_fits_320px_without_horizontal_scrolling(shown_page, path, name, wo
     assert widths["doc"] <= widths["inner"] + 1, f"{name}: page scrolls sideways at 320 px: {widths}"
     assert widths["body"] <= widths["inner"] + 1, f"{name}: body scrolls sideways at 320 px: {widths}"
     assert widths["main"] <= widths["mainClient"] + 1, f"{name}: main area scrolls sideways at 320 px: {widths}"
-    for right in page.locator('[data-testid="stPlotlyChart"] .main-svg').evaluate_all(
+    for right in page.locator(".csp-chart .main-svg").evaluate_all(
             "els => els.map(e => e.getBoundingClientRect().right)"):
         assert right <= widths["inner"] + 1, f"{name}: a chart runs off the screen at 320 px"
     screenshot(page, f"{name}-320")
@@ -138,7 +138,7 @@ def test_overview_by_its_name_opens_the_overview_with_the_links_choices(page, sa
     page.goto(f"{sample_app.url}/overview?cycle={OTHER_CYCLE}")
     page.wait_for_url(re.compile(r"^[^?]*://[^/]+/\?"), timeout=60000)   # the switch to / has happened
     # then that page's run: its charts exist and are drawn (the redirecting run draws none)
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=60000)
+    page.wait_for_selector(".csp-chart .main-svg", timeout=60000)
     wait_idle(page)
     wait_charts(page)
     assert urlparse(page.url).path == "/", page.url
@@ -172,3 +172,44 @@ def test_the_partnership_report_downloads_when_its_button_is_pressed(page, sampl
     html = Path(download.path()).read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html")
     assert "Fife" in html and OTHER_CYCLE in html and "illustrative" in html.lower()
+
+
+def _pick_partnership(page, name: str) -> None:
+    box = page.locator('[data-testid="stSidebar"] input[aria-label="Your partnership"]')
+    box.click()
+    box.fill(name)
+    page.get_by_role("option", name=name, exact=True).click()
+
+
+def test_a_chart_is_updated_in_place_when_the_partnership_changes(page, sample_app):
+    """The app's chart element redraws a changed chart with Plotly.react on the chart already drawn
+    (charts/browser.py): its SVG stays the same element and shows the new partnership, where
+    st.plotly_chart built every changed chart's SVG three times over."""
+    open_page(page, f"{sample_app.url}/partnership?partnership=Fife")
+    chart = page.locator(".csp-chart").first
+    assert "Fife" in chart.inner_text()
+    chart.locator(".main-svg").first.evaluate("svg => { svg.dataset.before = 'yes'; }")
+    _pick_partnership(page, "Clackmannanshire")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"] h1')"
+                           ".textContent.includes('Clackmannanshire')", timeout=30000)
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelector('.csp-chart').textContent.includes('Clackmannanshire')",
+                           timeout=30000)
+    assert chart.locator(".main-svg").first.get_attribute("data-before") == "yes", "the chart was built anew"
+    assert "Fife" not in chart.inner_text()
+    assert sum(chart.evaluate(MARKS).values()) > 0
+
+
+def test_a_chart_follows_its_columns_width_when_the_sidebar_closes(page, sample_app):
+    """Nothing but the container changes width when the sidebar is closed (the window does not), and
+    the charts still fill it: the element watches its own width."""
+    open_page(page, sample_app.url + "/criteria")
+    chart = page.locator(".csp-chart").first
+    svg_width = "c => c.querySelector('.main-svg').getBoundingClientRect().width"
+    before = chart.evaluate(svg_width)
+    page.locator('[data-testid="stSidebar"]').hover()   # the close button shows on hover
+    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    page.wait_for_function(f"before => ({svg_width})(document.querySelector('.csp-chart')) > before + 100",
+                           arg=before, timeout=10000)
+    after = chart.evaluate(svg_width)
+    assert abs(after - chart.evaluate("c => c.getBoundingClientRect().width")) < 2, (before, after)

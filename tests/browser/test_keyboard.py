@@ -116,7 +116,7 @@ def test_data_tab_opens_with_the_keyboard(page, sample_app):
     """The chart's text alternative: Tab to the card's tabs, arrow to Data, and the table shows; the
     table and its download are then reachable with Tab."""
     open_page(page, sample_app.url + "/")
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart = page.locator(".csp-chart").first
     assert chart.get_attribute("role") == "figure" and chart.get_attribute("aria-label"), "chart has no text alternative"
     tab = tab_until(page, lambda f: f["role"] == "tab")
     assert tab["text"] == "Chart" and tab["selected"] == "true"
@@ -130,7 +130,7 @@ def test_data_tab_opens_with_the_keyboard(page, sample_app):
     table = tabs.locator('[data-testid="stDataFrame"]').first
     table.wait_for(state="visible")
     wait_idle(page)
-    assert not tabs.locator('[data-testid="stPlotlyChart"]').first.is_visible()
+    assert not tabs.locator(".csp-chart").first.is_visible()
     # the table is built by a rerun when the tab opens: the keyboard user's place is kept
     f = focused(page)
     assert f["role"] == "tab" and f["text"] == "Data" and f["selected"] == "true", f
