@@ -81,22 +81,28 @@ FIRST_CHART_SCRIPT = """
 })();
 """
 
-# The run is over (the status widget says nothing runs), the title shows `want`, a chart is drawn.
-UPDATED = """([want]) => {
+# The run is over (the status widget says nothing runs), the title shows `want`, a chart is drawn,
+# and, when `before` is given (the first chart's text before the change), that chart's text differs
+# from it: a chart updated in place (charts/browser.py) still shows the old figure for a moment
+# after the run is over, so the title and "a chart is drawn" alone would stop the clock too soon.
+UPDATED = """([want, before]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   const h = document.querySelector('[data-testid="stMain"] h1');
   if (!h || !h.textContent.includes(want)) return false;
-  return !!document.querySelector('[data-testid="stMain"] .js-plotly-plot .main-svg path');
+  const svg = document.querySelector('[data-testid="stMain"] .js-plotly-plot .main-svg');
+  return !!(svg && svg.querySelector('path')) && (before == null || svg.textContent !== before);
 }"""
+FIRST_CHART_TEXT = """() => { const svg = document.querySelector('[data-testid="stMain"] .js-plotly-plot .main-svg');
+  return svg ? svg.textContent : null; }"""
 # The same test, waited for in the page without polling: re-checked only when the page changes.
 # (Playwright's wait_for_function re-runs its test on every animation frame, which makes every
 # waiting page draw 60 frames a second: ten waiting pages then cost the machine a core by
 # themselves, for the baseline as much as for the dashboard.)
-WHEN_UPDATED = "([want]) => new Promise(resolve => { const ok = " + UPDATED + """;
-  if (ok([want])) { resolve(true); return; }
-  const obs = new MutationObserver(() => { if (ok([want])) { obs.disconnect(); resolve(true); } });
+WHEN_UPDATED = "([want, before]) => new Promise(resolve => { const ok = " + UPDATED + """;
+  if (ok([want, before])) { resolve(true); return; }
+  const obs = new MutationObserver(() => { if (ok([want, before])) { obs.disconnect(); resolve(true); } });
   obs.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 })"""
 TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
@@ -303,7 +309,7 @@ async def _cold(browser, baseline: Path, store: Path, repeats: int) -> dict:
 
 
 async def _wait_ready(page, want: str, timeout: float = 60000) -> None:
-    await page.wait_for_function(UPDATED, arg=[want], timeout=timeout)
+    await page.wait_for_function(UPDATED, arg=[want, None], timeout=timeout)
     await page.evaluate(TWO_FRAMES)
 
 
@@ -362,7 +368,9 @@ def _baseline_plan(i: int, cycles: list[str], rounds: int):
 
 
 async def _session(browser, url: str, i: int, plan, start: asyncio.Event, ready: list, think: float,
-                   done: list, finish: asyncio.Event) -> list[float]:
+                   done: list, finish: asyncio.Event, chart_changes: bool) -> list[float]:
+    """`chart_changes`: every step changes the first chart's text (the dashboard's plans; the
+    baseline app's chart is the same in every cycle), so the clock stops only when it has."""
     path, first, steps = plan
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     times: list[float] = []
@@ -374,10 +382,11 @@ async def _session(browser, url: str, i: int, plan, start: asyncio.Event, ready:
         await start.wait()
         for label, value, want in steps:
             option = await _open_choice(page, label, value)
+            before = await page.evaluate(FIRST_CHART_TEXT) if chart_changes else None
             # timed in the page: from pressing the option to the updated chart painted
             await page.evaluate(MARK_PRESS)
             await option.click()
-            await asyncio.wait_for(page.evaluate(WHEN_UPDATED, [want]), timeout=30)
+            await asyncio.wait_for(page.evaluate(WHEN_UPDATED, [want, before]), timeout=30)
             times.append(await page.evaluate(SINCE_PRESS) / 1000)
             # a person reads the new chart before the next choice (deterministic 0.5-1.5 x think)
             await asyncio.sleep(think * (0.5 + ((7 * i + len(times)) % 5) / 4))
@@ -405,10 +414,11 @@ def _cpu_seconds(server_pid: int) -> dict[str, float]:
     return out
 
 
-async def _concurrent(browser, server: Server, sessions: int, plans, think: float) -> dict:
+async def _concurrent(browser, server: Server, sessions: int, plans, think: float, chart_changes: bool) -> dict:
     """Every session at once; {"times": [s], "seconds": wall, "cpu": {"browser": s, "server": s}}."""
     start, ready, finish, done = asyncio.Event(), [], asyncio.Event(), []
-    tasks = [asyncio.create_task(_session(browser, server.url, i, plans[i], start, ready, think, done, finish))
+    tasks = [asyncio.create_task(_session(browser, server.url, i, plans[i], start, ready, think, done, finish,
+                                          chart_changes))
              for i in range(sessions)]
     deadline = time.monotonic() + 120
     while len(ready) < sessions and time.monotonic() < deadline and not any(t.done() for t in tasks):
@@ -597,11 +607,13 @@ def _joined(runs: list[dict]) -> dict:
     return out
 
 
-async def _at_once_then_alone(browser, server: Server, plans, think: float, what: str) -> tuple[dict, dict]:
+async def _at_once_then_alone(browser, server: Server, plans, think: float, what: str,
+                              chart_changes: bool) -> tuple[dict, dict]:
     """Every session at once, then the first SOLO_PLANS sessions' changes by one session alone: what
     a person sees when the browser has a machine to itself (as it would on their own computer)."""
-    got = await _concurrent(browser, server, len(plans), plans, think)
-    alone = _joined([await _concurrent(browser, server, 1, plans[k:k + 1], think) for k in range(SOLO_PLANS)])
+    got = await _concurrent(browser, server, len(plans), plans, think, chart_changes)
+    alone = _joined([await _concurrent(browser, server, 1, plans[k:k + 1], think, chart_changes)
+                     for k in range(SOLO_PLANS)])
     log(f"  {what}: p95 {p95(got['times']):.2f} s, median {median(got['times']):.2f} s; cores used by chromium "
         f"{got['cpu']['browser'] / got['seconds']:.2f}, server {got['cpu']['server'] / got['seconds']:.2f}")
     return got, alone
@@ -631,7 +643,8 @@ async def _browser_benches(only: set[str], repeats: int, sessions: int, rounds: 
                         if "concurrent" in only:
                             log(f"concurrent: {sessions} sessions x {rounds} rounds")
                             plans = [_dashboard_plan(i, partnerships, cycles, rounds) for i in range(sessions)]
-                            got, out["solo_run"] = await _at_once_then_alone(browser, server, plans, think, "dashboard")
+                            got, out["solo_run"] = await _at_once_then_alone(browser, server, plans, think, "dashboard",
+                                                                             chart_changes=True)
                             out["concurrent"], out["concurrent_run"] = got["times"], got
                             out["memory_after_concurrent_mb"] = server.peak_mb()
                     finally:
@@ -641,7 +654,7 @@ async def _browser_benches(only: set[str], repeats: int, sessions: int, rounds: 
                     try:
                         plans = [_baseline_plan(i, cycles, rounds) for i in range(sessions)]
                         got, out["solo_baseline_run"] = await _at_once_then_alone(browser, server, plans, think,
-                                                                                   "baseline app")
+                                                                                   "baseline app", chart_changes=False)
                         out["concurrent_baseline"], out["concurrent_baseline_run"] = got["times"], got
                     finally:
                         server.stop()
