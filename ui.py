@@ -221,7 +221,7 @@ _chart_element = st.components.v2.component("csp_chart", html=browser.CHART_HTML
 
 def plotly_chart(fig, *, key: str, alt: str) -> None:
     """A plotly figure, drawn by the app's own chart element (`charts.browser`: updated in place,
-    where st.plotly_chart builds a changed chart three times), or by st.plotly_chart when the app
+    where st.plotly_chart mounts a new chart built from scratch), or by st.plotly_chart when the app
     could not put plotly.js where Streamlit serves it."""
     if browser.STATIC_PLOTLY.is_file():
         _chart_element(data=browser.chart_data(fig, PLOTLY_CONFIG, alt), key=key)

@@ -1,12 +1,13 @@
 """How the charts reach the browser: plotly.js served by the app itself, and a chart element that
 updates a drawn chart in place. No streamlit here (`ui.chart_card` mounts the element).
 
-Why not `st.plotly_chart`: when a figure changes, Streamlit's chart element builds the chart's SVG
-from scratch three times (counted in the browser: nine new `.main-svg` layers per chart per update,
-in a one-chart app as much as here). `Plotly.react` on the chart already drawn does it once, in
-place. On the Partnership page, with ten sessions at once on a 2-core machine, the page's two
-charts alone then reach the updated chart at p95 2.3-2.4 s instead of 3.5-4.5 s; one person's
-update on the whole page drops from a median of 0.54-0.68 s to 0.42-0.47 s (bench/README.md).
+Why not `st.plotly_chart`: when a figure changes, Streamlit's chart element mounts a new chart, a
+fresh element that plotly builds from scratch (and draws twice: two `plotly_afterplot` events).
+`Plotly.react` on the chart already drawn updates it in place: no new SVG at all (counted in the
+browser: 0 new `.main-svg` layers per update, against 9 for a chart built from scratch). On the
+Partnership page, A/B with the old code in the same runs: one person's update (to the chart
+changed on screen) median 0.63-0.70 -> 0.39-0.40 s, the browser's CPU per update 1.17 -> 0.76 s;
+ten browsers on the server's 2 cores, p95 5.8-8.8 -> 4.8-5.9 s (bench/README.md).
 
 plotly.js comes from the installed plotly package (the pinned version in requirements.txt), copied
 into `static/` beside dashboard.py, which Streamlit serves at `app/static/` (server.

@@ -184,7 +184,7 @@ def _pick_partnership(page, name: str) -> None:
 def test_a_chart_is_updated_in_place_when_the_partnership_changes(page, sample_app):
     """The app's chart element redraws a changed chart with Plotly.react on the chart already drawn
     (charts/browser.py): its SVG stays the same element and shows the new partnership, where
-    st.plotly_chart built every changed chart's SVG three times over."""
+    st.plotly_chart mounted a new chart and built it from scratch."""
     open_page(page, f"{sample_app.url}/partnership?partnership=Fife")
     chart = page.locator(".csp-chart").first
     assert "Fife" in chart.inner_text()
