@@ -4,7 +4,7 @@ Run with `streamlit run dashboard.py`. The data path: workbook -> loaders -> ana
 """
 import streamlit as st
 
-from charts.browser import LOADER_JS, serve_plotly_js
+from charts.browser import loader_js, streamlit_plotly_js
 
 st.set_page_config(page_title="CSP Review Dashboard", page_icon=":material/child_care:", layout="wide",
                    initial_sidebar_state="auto")
@@ -46,17 +46,18 @@ CHART_PAGES = {"", "criteria", "timeline", "partnership", "themes"}  # "": the d
 
 
 def preload_chart_code() -> None:
-    """Start the browser loading plotly.js (4.8 MB, which it otherwise asks for only when the first
-    chart arrives) now, while the server imports pandas and reads the workbook: a few tenths of a
-    second sooner to the first chart on a cold start (bench/README.md). Once per session, on pages
-    with charts, and only when the app could put plotly.js where Streamlit serves it (else the charts
-    are st.plotly_chart's, which bring their own code)."""
+    """Start the browser loading plotly.js (Streamlit's 4.7 MB plotly bundle, which it otherwise
+    asks for only when the first chart arrives) now, while the server imports pandas and reads the
+    workbook: a few tenths of a second sooner to the first chart on a cold start (bench/README.md).
+    Once per session, on pages with charts. If a Streamlit upgrade renames the bundle, nothing is
+    preloaded and the charts are st.plotly_chart's (charts/browser.py)."""
     if st.session_state.get("_chart_code_preloaded") or getattr(page, "url_path", None) not in CHART_PAGES:
         return
     st.session_state["_chart_code_preloaded"] = True
-    if serve_plotly_js():
+    bundle = streamlit_plotly_js()
+    if bundle:
         with st.sidebar:  # a script only: nothing is drawn
-            st.html(f"<script>{LOADER_JS}</script>", unsafe_allow_javascript=True)
+            st.html(f"<script>{loader_js(bundle)}</script>", unsafe_allow_javascript=True)
 
 
 preload_chart_code()

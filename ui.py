@@ -215,15 +215,17 @@ def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | Non
                      icon=":material/menu_book:")
 
 
-_chart_element = st.components.v2.component("csp_chart", html=browser.CHART_HTML, js=browser.CHART_JS,
-                                            isolate_styles=False)
+_PLOTLY_BUNDLE = browser.streamlit_plotly_js()
+_chart_element = (st.components.v2.component("csp_chart", html=browser.CHART_HTML,
+                                             js=browser.chart_js(_PLOTLY_BUNDLE), isolate_styles=False)
+                  if _PLOTLY_BUNDLE else None)
 
 
 def plotly_chart(fig, *, key: str, alt: str) -> None:
     """A plotly figure, drawn by the app's own chart element (`charts.browser`: updated in place,
-    where st.plotly_chart mounts a new chart built from scratch), or by st.plotly_chart when the app
-    could not put plotly.js where Streamlit serves it."""
-    if browser.STATIC_PLOTLY.is_file():
+    where st.plotly_chart mounts a new chart built from scratch), or by st.plotly_chart if Streamlit's
+    plotly bundle cannot be found (a Streamlit upgrade that renames it)."""
+    if _chart_element is not None:
         _chart_element(data=browser.chart_data(fig, PLOTLY_CONFIG, alt), key=key)
     else:
         st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, theme=None, alt=alt)

@@ -104,13 +104,22 @@ NOTES = """### What made reruns fast, and what limits the rest
   chart about 0.15 s, the rest about 0.3 s. Streamlit gives a plotly chart a new element id
   whenever its figure changes, so every changed chart is unmounted and mounted again and drawn
   twice (two `plotly_afterplot` events per chart per update); a stable id (tried by giving the
-  chart a key-only id) makes Streamlit 1.67 keep showing the old figure, so that is not a way out.
-  Ten browsers need several cores' worth of drawing for this load, and the queue for the 2 cores,
-  not the server, sets that p95; even the one-chart baseline app is near 2 s there. In use each
-  browser runs on its own computer: the estimate above adds one browser's own drawing time to
-  the server's p95 under ten sessions. What would cut the browsers' share: a plotly component that
-  updates a chart in place with `Plotly.react` (replacing `st.plotly_chart` and the tests built on
-  it), fewer elements per page.
+  chart a key-only id) makes Streamlit 1.67 keep showing the old figure. Fixed: the charts are now
+  the app's own element (`charts/browser.py`, a Streamlit v2 component), which calls
+  `Plotly.react` on the chart already drawn, with plotly.js served by the app (`static/`, copied
+  from the installed plotly package): no new SVG per update (0 new `.main-svg` layers against 9
+  for a chart built from scratch). Plotly.js alone, in a bare page: the standing chart 145-180 ms
+  from scratch, 88 ms in place. A/B, old and new code in turn in the same runs, twice, with the
+  clock stopped only when the first chart's text has changed (it used to stop at the new title
+  and any drawn chart, too soon for a chart updated in place): one session alone, median
+  0.63-0.70 -> 0.39-0.40 s and p95 0.79-0.94 -> 0.53-0.63 s; chromium CPU per update 1.17 ->
+  0.76 s; ten sessions p95 5.80-8.75 -> 4.79-5.91 s. What is left per update is Streamlit redrawing
+  the page's other elements (React and its styles, ~0.3 s of the main thread) and the selectbox
+  interaction itself. Ten browsers need more than the 2 cores for this load, and the queue for
+  them, not the server, sets that p95; even the one-chart baseline app is near 2 s there. A page
+  with only the Partnership page's two charts (st.plotly_chart, no other element) measured
+  3.5-4.5 s there (with the earlier clock). In use each browser runs on its own computer: the estimate above adds one
+  browser's own drawing time to the server's p95 under ten sessions.
 """.splitlines()
 
 

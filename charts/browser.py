@@ -1,5 +1,5 @@
-"""How the charts reach the browser: plotly.js served by the app itself, and a chart element that
-updates a drawn chart in place. No streamlit here (`ui.chart_card` mounts the element).
+"""How the charts reach the browser: a chart element that updates a drawn chart in place, and the
+plotly.js it draws with. No streamlit here (`ui.plotly_chart` mounts the element).
 
 Why not `st.plotly_chart`: when a figure changes, Streamlit's chart element mounts a new chart, a
 fresh element that plotly builds from scratch (and draws twice: two `plotly_afterplot` events).
@@ -9,70 +9,54 @@ Partnership page, A/B with the old code in the same runs: one person's update (t
 changed on screen) median 0.63-0.70 -> 0.39-0.40 s, the browser's CPU per update 1.17 -> 0.76 s;
 ten browsers on the server's 2 cores, p95 5.8-8.8 -> 4.8-5.9 s (bench/README.md).
 
-plotly.js comes from the installed plotly package (the pinned version in requirements.txt), copied
-into `static/` beside dashboard.py, which Streamlit serves at `app/static/` (server.
-enableStaticServing in .streamlit/config.toml), compressed: 1.5 MB over the wire, where Streamlit's
-own chart code is 4.7 MB. If the copy cannot be made, `ui.chart_card` falls back to st.plotly_chart.
+plotly.js is the one Streamlit already ships: its chart bundle (`static/js/PlotlyChart.*.js`, found
+by name in the installed streamlit package) sets `window.Plotly` when it is imported, is served
+uncompressed and cached by the browser for a year. Serving plotly.py's own copy from `app/static/`
+was tried first: Streamlit gzips those files at level 9 on every request, and that copy (plotly.js
+4.1.1) took 1.4-1.8 s to run against 1.2-1.4 s for the bundle; the cold start went from 1.25x to
+1.38-1.52x the baseline. If a Streamlit upgrade renames the bundle, `ui.plotly_chart` falls back to
+st.plotly_chart (and tests/test_chart_element.py says so); if it stops setting `window.Plotly`, the
+browser tests fail.
 """
 from __future__ import annotations
 
 import importlib.util
-import os
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC_PLOTLY = ROOT / "static" / "plotly.min.js"
-PLOTLY_URL = "app/static/plotly.min.js"   # relative to the page, so a server.baseUrlPath still works
 
-
-def _package_plotly() -> Path | None:
-    spec = importlib.util.find_spec("plotly")
+def streamlit_plotly_js() -> str | None:
+    """The file name of Streamlit's plotly bundle (e.g. "PlotlyChart.D9Z0_fxz.js"), or None. Found
+    without importing streamlit (this module stays free of it)."""
+    spec = importlib.util.find_spec("streamlit")
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
-    return path if path.is_file() else None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "static" / "static" / "js"
+    found = sorted(folder.glob("PlotlyChart.*.js"))
+    return found[0].name if found else None
 
 
-def serve_plotly_js(target: Path | None = None) -> bool:
-    """Make sure `target` (STATIC_PLOTLY) holds the installed plotly package's plotly.js; True when it does.
-    Written to a temporary file and renamed, so a browser (or a second server) never reads half a
-    file; nothing is written when it is already the same size and age."""
-    target = target or STATIC_PLOTLY
-    source = _package_plotly()
-    if source is None:
-        return target.is_file()
-    try:
-        have, want = (target.stat() if target.exists() else None), source.stat()
-        if have is not None and have.st_size == want.st_size and have.st_mtime_ns == want.st_mtime_ns:
-            return True
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".plotly-", delete=False) as tmp:
-            tmp.write(source.read_bytes())
-        os.chmod(tmp.name, 0o644)   # readable like any other file of the app (a temporary file is 0600)
-        os.utime(tmp.name, ns=(want.st_atime_ns, want.st_mtime_ns))
-        os.replace(tmp.name, target)
-        return True
-    except OSError:   # e.g. a read-only install: the charts fall back to st.plotly_chart
-        return target.is_file()
+def loader_js(bundle: str) -> str:
+    """Import Streamlit's plotly bundle once per page (the preload in dashboard.py, or the first
+    chart), by the URL of Streamlit's own script, so a server.baseUrlPath still works; every chart
+    waits on the same promise of `window.Plotly`."""
+    return """
+window.cspPlotly = window.cspPlotly || (() => {
+  const app = document.querySelector('script[src*="static/js/index"]');
+  const url = new URL('%s', app ? app.src : new URL('static/js/', document.baseURI)).href;
+  return import(url).then(() => window.Plotly || Promise.reject(new Error('plotly.js did not load')));
+})();
+""" % bundle
 
 
-# One loader per page: the first caller (the preload in dashboard.py, or the first chart) adds the
-# script; every chart waits on the same promise.
-LOADER_JS = """
-window.cspPlotly = window.cspPlotly || new Promise((resolve, reject) => {
-  const script = document.createElement('script');
-  script.src = new URL('%s', document.baseURI).href;
-  script.onload = () => window.Plotly ? resolve(window.Plotly) : reject(new Error('plotly.js did not load'));
-  script.onerror = () => reject(new Error('plotly.js could not be fetched'));
-  document.head.appendChild(script);
-});
-""" % PLOTLY_URL
+def chart_js(bundle: str) -> str:
+    """The chart element's code: the loader, then the element."""
+    return loader_js(bundle) + CHART_ELEMENT_JS
+
 
 # The element: draws with Plotly.react (in place when the chart is already there), follows its
 # container's width (the sidebar opening or closing, a phone turned), keeps the chart's height
 # reserved while plotly.js loads, and says so in words if the chart cannot be drawn.
-CHART_JS = LOADER_JS + """
+CHART_ELEMENT_JS = """
 export default function ({ parentElement, data }) {
   const el = parentElement.querySelector('.csp-chart');
   const figure = JSON.parse(data.spec);

@@ -589,13 +589,13 @@ def test_a_copied_link_reopens_the_same_view():
 # ====================================================================== start-up
 
 def _preload_scripts(at) -> list[str]:
-    return [h.proto.body for h in at.sidebar.get("html") if "plotly.min.js" in h.proto.body]
+    return [h.proto.body for h in at.sidebar.get("html") if "window.cspPlotly" in h.proto.body]
 
 
-def test_chart_pages_preload_plotly_js_once():
-    """The first run on a chart page puts plotly.js where Streamlit serves it (static/, from the
-    installed plotly package) and asks the browser to load it at once; later runs and pages without
-    charts do not. The charts are then the app's own element, which loads the same file."""
+def test_chart_pages_preload_streamlits_plotly_code_once():
+    """The first run on a chart page asks the browser for Streamlit's plotly bundle (by its real
+    file name), which the app's chart element draws with; later runs and pages without charts do
+    not."""
     from streamlit.testing.v1 import AppTest
 
     from apptools import APP
@@ -604,8 +604,7 @@ def test_chart_pages_preload_plotly_js_once():
     at = open_app()
     scripts = _preload_scripts(at)
     assert len(scripts) == 1, scripts
-    assert browser.PLOTLY_URL in scripts[0] and "window.cspPlotly" in scripts[0]
-    assert browser.STATIC_PLOTLY.read_bytes() == browser._package_plotly().read_bytes()
+    assert browser.streamlit_plotly_js() in scripts[0]
     assert charts(at) and all(c.type == "bidi_component" for c in charts(at))
     at.run()
     assert _preload_scripts(at) == []            # once per session
@@ -615,18 +614,18 @@ def test_chart_pages_preload_plotly_js_once():
     assert at.title[0].value == "Definitions" and _preload_scripts(at) == []
 
 
-def test_without_plotly_js_served_the_charts_are_streamlits(monkeypatch, tmp_path):
-    """Where the app cannot write static/ (a read-only install), nothing is preloaded and every
-    chart is drawn by st.plotly_chart instead, with the same figure and summary."""
+def test_without_streamlits_plotly_bundle_the_charts_are_st_plotly_charts(monkeypatch):
+    """If a Streamlit upgrade renames its plotly bundle, nothing is preloaded and every chart is
+    drawn by st.plotly_chart instead, with the same figure and summary."""
+    import ui
     from charts import browser
 
     at = open_app("views/criteria.py")
     own = [(chart_spec(c), chart_alt(c)) for c in charts(at)]
-    missing = tmp_path / "static" / "plotly.min.js"
-    monkeypatch.setattr(browser, "STATIC_PLOTLY", missing)
-    monkeypatch.setattr(browser, "_package_plotly", lambda: None)
+    monkeypatch.setattr(browser, "streamlit_plotly_js", lambda: None)
+    monkeypatch.setattr(ui, "_chart_element", None)
     at = open_app("views/criteria.py")
-    assert _preload_scripts(at) == [] and not missing.exists()
+    assert _preload_scripts(at) == []
     fallback = charts(at)
     assert fallback and all(c.type == "plotly_chart" for c in fallback)
     assert [(chart_spec(c), chart_alt(c)) for c in fallback] == own
