@@ -106,10 +106,12 @@ NOTES = """### What made reruns fast, and what limits the rest
   twice (two `plotly_afterplot` events per chart per update); a stable id (tried by giving the
   chart a key-only id) makes Streamlit 1.67 keep showing the old figure. Fixed: the charts are now
   the app's own element (`charts/browser.py`, a Streamlit v2 component), which calls
-  `Plotly.react` on the chart already drawn, with plotly.js served by the app (`static/`, copied
-  from the installed plotly package): no new SVG per update (0 new `.main-svg` layers against 9
-  for a chart built from scratch). Plotly.js alone, in a bare page: the standing chart 145-180 ms
-  from scratch, 88 ms in place. A/B, old and new code in turn in the same runs, twice, with the
+  `Plotly.react` on the chart already drawn, with the plotly.js inside Streamlit's own plotly
+  bundle: no new SVG per update (0 new `.main-svg` layers against 9 for a chart built from
+  scratch). Plotly.js alone, in a bare page: the standing chart 145-180 ms from scratch, 88 ms in
+  place. (plotly.py's own plotly.js served from `app/static/` was tried first: Streamlit gzips
+  those files at level 9 on every request and that copy ran slower, so the cold start went from
+  1.25x to 1.38-1.52x; with Streamlit's bundle it is where it was.) A/B, old and new code in turn in the same runs, twice, with the
   clock stopped only when the first chart's text has changed (it used to stop at the new title
   and any drawn chart, too soon for a chart updated in place): one session alone, median
   0.63-0.70 -> 0.39-0.40 s and p95 0.79-0.94 -> 0.53-0.63 s; chromium CPU per update 1.17 ->
