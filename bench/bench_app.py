@@ -522,7 +522,7 @@ class _Session:
                         self.values[widget.id] = self._first_value(what, widget)
                 elif what == "heading" and want in el.heading.body:
                     titled = True
-                elif what == "plotly_chart" and titled and chart is None:
+                elif what in ("plotly_chart", "bidi_component") and titled and chart is None:  # ui.plotly_chart
                     chart = time.perf_counter() - began
             elif kind == "script_finished":
                 end = time.perf_counter() - began
