@@ -69,5 +69,5 @@ loaded = ui.load()
 st.session_state["_loaded"] = loaded
 with st.sidebar:
     st.markdown("**CSP Review Dashboard**  \nScotland's reviews of Children's Services Plans")
-ui.sidebar(loaded)
+ui.sidebar(loaded, page.url_path)
 page.run()

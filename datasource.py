@@ -36,16 +36,18 @@ class Source:
     def is_sample(self) -> bool:
         return self.kind == "sample"
 
-    def describe(self) -> str:
-        """One line for the footer: which data this page shows."""
+    def describe(self, illustrative: bool = False) -> str:
+        """One line for the footer: which data this page shows. `illustrative`: the workbook's About
+        sheet marks its per-partnership data as made up (the shipped sample's line always says so)."""
         if self.kind == "sample":
             return ("Data: the shipped sample workbook. Counts per criterion are the published national "
                     "figures; per-partnership scores and dates are illustrative.")
+        caveat = " Its per-partnership scores and dates are illustrative (made up)." if illustrative else ""
         if self.kind == "env":
-            return f"Data: {self.filename} (set by CSP_WORKBOOK, not published through this dashboard)."
+            return f"Data: {self.filename} (set by CSP_WORKBOOK, not published through this dashboard).{caveat}"
         if self.kind == "upload":
-            return f"Preview of your upload {self.filename}: not published, seen only in this browser session."
-        return f"Data: version {self.version} ({self.filename}), published {self.when} by {self.who}."
+            return f"Preview of your upload {self.filename}: not published, seen only in this browser session.{caveat}"
+        return f"Data: version {self.version} ({self.filename}), published {self.when} by {self.who}.{caveat}"
 
 
 def read_bytes(source: Source) -> bytes:

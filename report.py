@@ -2,22 +2,22 @@
 
 No external assets and no JavaScript: the distribution of all plans per criterion is drawn as a small
 inline SVG bar, everything else is tables and text, so a report for 16 criteria stays a few tens of
-kilobytes. Every piece of workbook text is escaped; with `hide_names=True` every piece is also
-passed through `analysis.peers.scrub_text`, and a last pass over the finished document's text
-replaces any other partnership's name or alias that might still be there.
+kilobytes. Every piece of workbook text is escaped (`literal.for_html`). With names hidden, the
+Review given is the hidden one (`analysis.names.hidden`, made once where the page's view is made),
+so the report shows exactly the labels the page shows.
 """
 from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 
 import pandas as pd
 
 from analysis import peers as P
 from analysis.memo import per_review
 from charts import style
-from loaders.model import NOT_ASSESSED, Review
+from literal import for_html
+from loaders.model import ILLUSTRATIVE_NOTE, NOT_ASSESSED, Review
 
 CSS = """
 @page { size: A4; margin: 15mm 14mm; }
@@ -43,12 +43,20 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .muted { color: #595959; font-size: 9.5pt; }
 .legend span { margin-right: 10px; white-space: nowrap; }
 .sw { display: inline-block; width: 11px; height: 11px; border: 1px solid #777; vertical-align: -1px; margin-right: 3px; }
-svg.dist { display: block; width: 100%; max-width: 170px; min-width: 80px; height: auto; }
+/* drawn at its own size (never scaled down), so its counts stay at least 9pt */
+svg.dist { display: block; max-width: none; overflow: visible; }
+td.dist { width: 160px; }
 .scroll { overflow-x: auto; }
 ul { margin: 4px 0 8px 18px; padding: 0; }
 dl dt { font-weight: 600; margin-top: 6px; }
 dl dd { margin: 0 0 4px 0; }
-footer { margin-top: 20px; font-size: 9pt; color: #595959; border-top: 1px solid #d5d5d5; padding-top: 6px; }
+footer { margin-top: 20px; font-size: 9pt; color: #595959; border-top: 1px solid #d5d5d5; padding-top: 6px;
+         break-before: avoid; page-break-before: avoid; break-inside: avoid; }
+h3 { break-after: avoid; page-break-after: avoid; }
+dt { break-after: avoid; page-break-after: avoid; }
+p, li, dd { orphans: 2; widows: 2; }
+/* the last section is kept whole, so the last printed page never holds a lone definition */
+section.last { break-inside: avoid; page-break-inside: avoid; }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }
   a { color: inherit; text-decoration: none; }
@@ -62,22 +70,19 @@ DIRECTION_WORDS = {"up": "▲ moved up", "same": "● same level", "down": "▼ 
 
 
 class _Text:
-    """Escapes workbook text, and hides other partnerships' names when asked."""
+    """Escapes workbook text (`literal.for_html`). Names need no hiding here: with names hidden, the
+    Review given is already the hidden one (`analysis.names.hidden`, made where the view is made)."""
 
     def __init__(self, review: Review, keep: str, hide: bool):
         self.review, self.keep, self.hide = review, keep, hide
-        self.mapping = P.anonymise(review, keep) if hide else {}
 
     def plain(self, value) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return ""
-        text = str(value)
-        if self.hide:
-            text = P.scrub_text(text, self.review, self.keep, self.mapping)
-        return text
+        return str(value)
 
     def __call__(self, value) -> str:
-        return html.escape(self.plain(value))
+        return for_html(self.plain(value))
 
 
 def _pct(share) -> str:
@@ -90,13 +95,38 @@ def _level_badge(label: str, colours: dict, t: _Text) -> str:
             f"{t(label)}</span>")
 
 
-def _dist_svg(row, labels: list[str], colours: dict, t: _Text, width: int = 170, height: int = 18) -> str:
-    """A stacked bar of all plans' levels for one criterion, counts written on the segments."""
+# The bar of all plans' levels: drawn at its own size (CSS never scales it), counts at 12 px (9pt).
+DIST_WIDTH, DIST_BAR, COUNT_PX = 150, 18, 12
+
+
+def _text_px(text: str) -> float:
+    """About how wide `text` is at COUNT_PX in Arial (digits are 0.556 em)."""
+    return 0.6 * COUNT_PX * len(text)
+
+
+def _spread(centres: list[float], widths: list[float], width: float, gap: float = 4.0) -> list[float]:
+    """Centres moved apart as little as needed so that labels of these widths do not overlap, all
+    inside 0..width (left to right, then back from the right edge)."""
+    xs = list(centres)
+    for i in range(len(xs)):
+        low = widths[i] / 2 if i == 0 else xs[i - 1] + (widths[i - 1] + widths[i]) / 2 + gap
+        xs[i] = max(xs[i], low)
+    for i in reversed(range(len(xs))):
+        high = width - widths[i] / 2 if i == len(xs) - 1 else xs[i + 1] - (widths[i + 1] + widths[i]) / 2 - gap
+        xs[i] = min(xs[i], high)
+    return xs
+
+
+def _dist_svg(row, labels: list[str], colours: dict, t: _Text, width: int = DIST_WIDTH,
+              height: int = DIST_BAR) -> str:
+    """A stacked bar of all plans' levels for one criterion, in the page chart's order: the best
+    level on the right, the others to its left (next-best nearest). Each count is written on its
+    segment when it fits there, else under the bar below its segment (with a tick to it)."""
     total = sum(int(row[lab]) for lab in labels)
     if total == 0:
         return '<span class="muted">no figures</span>'
-    parts, x = [], 0.0
-    for lab in labels:
+    parts, under, x = [], [], 0.0
+    for lab in reversed(labels):          # labels are best first; drawn worst first, best last
         n = int(row[lab])
         if n == 0:
             continue
@@ -104,57 +134,65 @@ def _dist_svg(row, labels: list[str], colours: dict, t: _Text, width: int = 170,
         colour = colours[lab]
         parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{colour}" '
                      f'stroke="#ffffff" stroke-width="1"><title>{t(lab)}: {n}</title></rect>')
-        if w >= 12:
-            parts.append(f'<text x="{x + w / 2:.1f}" y="{height - 5}" font-size="11" text-anchor="middle" '
-                         f'fill="{style.text_colour(colour)}">{n}</text>')
+        if w >= _text_px(str(n)) + 4:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{height / 2 + COUNT_PX * 0.36:.1f}" font-size="{COUNT_PX}" '
+                         f'text-anchor="middle" fill="{style.text_colour(colour)}">{n}</text>')
+        else:
+            under.append((x + w / 2, str(n)))
         x += w
+    full_height = height
+    if under:
+        full_height = height + 6 + COUNT_PX
+        xs = _spread([c for c, _ in under], [_text_px(n) for _, n in under], width)
+        for (centre, n), at in zip(under, xs):
+            parts.append(f'<line x1="{centre:.1f}" y1="{height}" x2="{at:.1f}" y2="{height + 3}" '
+                         'stroke="#262730" stroke-width="1"/>')
+            parts.append(f'<text x="{at:.1f}" y="{full_height - 1}" font-size="{COUNT_PX}" text-anchor="middle" '
+                         f'fill="#262730">{n}</text>')
     summary = "; ".join(f"{t(lab)} {int(row[lab])}" for lab in labels)
-    return (f'<svg class="dist" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'xmlns="http://www.w3.org/2000/svg"><title>{summary}</title>{"".join(parts)}</svg>')
+    return (f'<svg class="dist" role="img" width="{width}" height="{full_height}" '
+            f'viewBox="0 0 {width} {full_height}" xmlns="http://www.w3.org/2000/svg">'
+            f'<title>{summary}</title>{"".join(parts)}</svg>')
 
 
 def _legend(labels: list[str], colours: dict, t: _Text) -> str:
-    items = "".join(f'<span><i class="sw" style="background:{colours[lab]}"></i>{t(lab)}</span>' for lab in labels)
-    return f'<p class="legend muted">Bars, best level on the left: {items}</p>'
+    """The bars' key, in the bars' own order: left to right, best level last (on the right)."""
+    items = "".join(f'<span><i class="sw" style="background:{colours[lab]}"></i>{t(lab)}</span>'
+                    for lab in reversed(labels))
+    return f'<p class="legend muted">Bars, left to right (best level on the right): {items}</p>'
 
 
 def _date(value) -> str:
     return P.format_date(value) or "–"
 
 
-def _final_scrub(doc: str, review: Review, keep: str, mapping: dict) -> str:
-    """Last safety net: scrub other partnerships' names from every text node of the document."""
-    def fix(m: re.Match) -> str:
-        raw = html.unescape(m.group(1))
-        cleaned = P.scrub_text(raw, review, keep, mapping)
-        return ">" + (m.group(1) if cleaned == raw else html.escape(cleaned, quote=False)) + "<"
-
-    parts = re.split(r"(<style>.*?</style>)", doc, flags=re.DOTALL)
-    return "".join(p if p.startswith("<style>") else re.sub(r">([^<]+)<", fix, p) for p in parts)
-
-
 def partnership_report_html(review: Review, cycle: str, partnership: str, hide_names: bool = False,
-                            provenance: str = "") -> str:
+                            provenance: str = "", peer_group: str | None = None,
+                            show_ranks: bool = False) -> str:
     """A self-contained HTML report on `partnership`'s plan in `cycle` (A4, prints well, no
-    external assets). `provenance`: the data version line (file, version, date, or the
-    "illustrative sample" note). With `hide_names`, no other partnership's name or alias appears.
+    external assets), following every choice that shapes the Partnership page: `peer_group` (the
+    group chosen to compare with; None: its own), `hide_names` (no other partnership's name or alias
+    appears) and `show_ranks` (the league table, when the page shows it). `provenance`: the footer's
+    data line (`Source.describe()`, e.g. "Data: version 3 (...)"), printed as it is.
     Built once per workbook, choice and day (the page offers it on every rerun)."""
-    return _report_html(review, cycle, partnership, bool(hide_names), provenance, dt.date.today())
+    return _report_html(review, cycle, partnership, bool(hide_names), provenance, dt.date.today(),
+                        peer_group or None, bool(show_ranks))
 
 
 @per_review
 def _report_html(review: Review, cycle: str, partnership: str, hide_names: bool, provenance: str,
-                 today: dt.date) -> str:
+                 today: dt.date, peer_group: str | None = None, show_ranks: bool = False) -> str:
     t = _Text(review, partnership, hide_names)
     labels = review.labels
     colours = style.level_colours(labels)
     best = review.full_label
     verb, part = P.full_phrase(review)
-    st = P.standing(review, cycle, partnership)
+    st = P.standing(review, cycle, partnership, peer_group)
     strengths, priorities = P.strengths_priorities(review, cycle, partnership, st)
     ch = P.change(review, cycle, partnership)
     pos = P.submission_position(review, cycle, partnership)
-    group = P._peer_group_of(review, partnership)
+    own_group = P._peer_group_of(review, partnership)
+    group = peer_group or own_group
     has_peers = bool(group) and st["peer_full_share"].notna().any()
     prow = review.partnerships[review.partnerships["partnership"] == partnership]
     las = prow.iloc[0]["local_authorities"] if len(prow) else ""
@@ -170,13 +208,17 @@ def _report_html(review: Review, cycle: str, partnership: str, hide_names: bool,
     w(f"<h1>{t(partnership)}</h1>")
     w(f'<p class="sub">Review of the Children\'s Services Plan for {t(cycle)}</p>')
     if provenance:
-        w(f'<p class="prov">Data: {t(provenance)}</p>')
+        w(f'<p class="prov">{t(provenance)}</p>')
+    if review.illustrative:
+        w(f'<p class="prov">{html.escape(ILLUSTRATIVE_NOTE)}</p>')
     facts = []
     if isinstance(las, str) and las:
         facts.append(f"Local authorities: {t(las)}")
     if group:
         members = int((review.partnerships["peer_group"] == group).sum())
-        facts.append(f"Peer group: {t(group)} ({members} partnerships)")
+        chosen = (f", chosen for this comparison; its own group is {t(own_group) or 'none'}"
+                  if group != own_group else "")
+        facts.append(f"Peer group: {t(group)} ({members} partnerships{chosen})")
     if facts:
         w(f'<p class="muted">{" · ".join(facts)}</p>')
     w("</header>")
@@ -205,7 +247,7 @@ def _report_html(review: Review, cycle: str, partnership: str, hide_names: bool,
             peer = f'<td class="num">{peer}</td>'
         w(f'<tr><td><span class="crit-id">{t(r["criterion"])}.</span> {t(r["name"])}</td>'
           f"<td>{_level_badge(r['label'], colours, t)}</td>"
-          f"<td>{_dist_svg(r, labels, colours, t)}</td>"
+          f'<td class="dist">{_dist_svg(r, labels, colours, t)}</td>'
           f'<td class="num">{nat}</td>{peer}</tr>')
     w("</tbody></table></div></section>")
 
@@ -268,6 +310,25 @@ def _report_html(review: Review, cycle: str, partnership: str, hide_names: bool,
         w("</tbody></table></div>")
     w("</section>")
 
+    if show_ranks:   # shown on the page: the person asked for the league table
+        ranks = P.ranks(review, cycle)   # with names hidden, the Review's names already are labels
+        w("<section><h2>Where each partnership ranks</h2>")
+        w(f"<p>{t(P.ranks_sentence(ranks, partnership))}</p>")
+        w('<p class="muted">Partnerships by the number of criteria at the best level; partnerships with '
+          "the same number share a rank. The review compares plans with criteria, not with each other.</p>")
+        if len(ranks):
+            w('<div class="scroll"><table><thead><tr><th class="num">Rank</th><th>Partnership</th>'
+              f'<th>Peer group</th><th class="num">Criteria {html.escape(part)}</th>'
+              '<th class="num">Criteria assessed</th></tr></thead><tbody>')
+            for _, r in ranks.iterrows():
+                own = r["partnership"] == partnership
+                cell = f"<strong>{t(r['partnership'])}</strong>" if own else t(r["partnership"])
+                w(f'<tr><td class="num">{int(r["rank"])}{" (tied)" if r["tied"] else ""}</td><td>{cell}</td>'
+                  f'<td>{t(r["peer_group"])}</td><td class="num">{int(r["fully_met"])}</td>'
+                  f'<td class="num">{int(r["assessed"])}</td></tr>')
+            w("</tbody></table></div>")
+        w("</section>")
+
     # Sources
     w("<section><h2>Sources of the national figures</h2><ul>")
     sc = review.scores
@@ -288,7 +349,7 @@ def _report_html(review: Review, cycle: str, partnership: str, hide_names: bool,
     w("</ul></section>")
 
     # Definitions
-    w("<section><h2>Definitions</h2>")
+    w('<section class="last"><h2>Definitions</h2>')
     w("<table><thead><tr><th>Level</th><th class=\"num\">Score</th><th>Counts as met</th></tr></thead><tbody>")
     for _, r in review.scale.sort_values("order").iterrows():
         w(f"<tr><td>{_level_badge(r['label'], colours, t)}</td><td class=\"num\">{int(r['score'])}</td>"
@@ -313,7 +374,4 @@ def _report_html(review: Review, cycle: str, partnership: str, hide_names: bool,
       + (f" · {t(provenance)}" if provenance else "")
       + (" · Other partnerships' names are hidden." if hide_names else "") + "</footer>")
     w("</body></html>")
-    doc = "\n".join(out)
-    if hide_names:
-        doc = _final_scrub(doc, review, partnership, t.mapping)
-    return doc
+    return "\n".join(out)

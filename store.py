@@ -7,10 +7,15 @@ Layout of the store folder (created on first use):
 - ``versions.sqlite``: SQLite in WAL mode, one row per version. Rows are only ever inserted, in a
   single ``BEGIN IMMEDIATE`` transaction that takes the next number; triggers refuse UPDATE and
   DELETE. A rollback is a new row (kind ``rollback``) that points at an older file.
+- ``failed_signins``: a table in the same database, one row per wrong passcode (a key, a time),
+  counted by auth.AttemptLimiter through `record_failure`, `failures_since`, `clear` and
+  `discard`, so sign-in limits survive a restart and are shared by every process on the store.
+- ``publish.lock``: held shared (flock) by every publish while it writes its temporary file.
 
-Crash safety: a publish killed before the rename leaves only a temporary file (ignored, cleaned
-once it is an hour old); killed after the rename but before the commit it leaves an unused but
-complete file (reused if the same bytes are published again). Either way the previous version
+Crash safety: a publish killed before the rename leaves only a temporary file (ignored, and removed
+at the next open of the store or publish once no publish in any process holds ``publish.lock``;
+the kernel lets go of a killed process's lock); killed after the rename but before the commit it
+leaves an unused but complete file (reused if the same bytes are published again). Either way the previous version
 stays current. ``current()`` also checks each file's hash and skips a row whose file is missing or
 damaged, so viewers fall back to the newest version that is intact.
 """
@@ -24,13 +29,19 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager, suppress
+
+try:
+    import fcntl
+except ImportError:  # Windows: leftover temporary files are removed by age only
+    fcntl = None
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another writer before giving up
 TMP_PREFIX, TMP_SUFFIX = ".incoming-", ".tmp"
-TMP_MAX_AGE_SECONDS = 3600  # leftover temporary files older than this are removed on open
+TMP_MAX_AGE_SECONDS = 3600  # without the lock (another publish is writing; no flock): only older ones go
+LOCK_NAME = "publish.lock"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -48,6 +59,12 @@ CREATE TRIGGER IF NOT EXISTS versions_never_updated BEFORE UPDATE ON versions
 BEGIN SELECT RAISE(ABORT, 'versions are never changed'); END;
 CREATE TRIGGER IF NOT EXISTS versions_never_deleted BEFORE DELETE ON versions
 BEGIN SELECT RAISE(ABORT, 'versions are never deleted'); END;
+CREATE TABLE IF NOT EXISTS failed_signins (
+    id  INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failed_signins_by_key ON failed_signins (key, at);
 """
 COLUMNS = "number, sha256, filename, who, published_at, note, summary, kind, rollback_of"
 
@@ -157,6 +174,35 @@ class Store:
                              f"so it will not be used.")
         return data
 
+    def label_secret(self) -> bytes:
+        """The server's secret for the labels of hidden names (analysis.names): 32 random bytes made
+        once and kept in the store's folder (file `label-secret`, readable by the server only), so
+        labels hold across restarts and every process sharing the store deals the same ones."""
+        path = os.path.join(self.folder, "label-secret")
+        try:
+            with open(path, "rb") as f:
+                secret = f.read()
+            if len(secret) >= 32:
+                return secret
+        except FileNotFoundError:
+            pass
+        os.makedirs(self.folder, exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, os.urandom(32))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)  # the first process to make one wins; the others read it
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        with open(path, "rb") as f:
+            return f.read()
+
     # ----------------------------------------------------------------- writing
 
     def publish(self, data: bytes, filename: str, who: str, note: str = "",
@@ -169,6 +215,7 @@ class Store:
             raise StoreError("The workbook is empty, so there is nothing to publish.")
         sha = _sha256(data)
         self._ensure()
+        self._clean_temporary_files()
         if not self._file_matches(sha):
             self._write_file(sha, data)
         _step("file_renamed")
@@ -180,6 +227,44 @@ class Store:
         self.read_bytes(target)  # refuse to roll back to a file that is missing or damaged
         return self._insert(target.sha256, target.filename, who, note, target.summary,
                             "rollback", target.number)
+
+    # ----------------------------------------------------------------- failed sign-ins
+    # The storage of auth.AttemptLimiter (auth.FailureStorage): small methods, no limits here.
+
+    def record_failure(self, key: str, when: float, forget_before: float | None = None) -> int:
+        """Add a wrong passcode of `key` at `when` (epoch seconds); return its id (ids only grow).
+        Rows of any key at or before `forget_before` are deleted in the same transaction."""
+        with self._db("count a wrong passcode") as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if forget_before is not None:
+                    con.execute("DELETE FROM failed_signins WHERE at <= ?", (float(forget_before),))
+                failure_id = con.execute("INSERT INTO failed_signins (key, at) VALUES (?, ?)",
+                                         (str(key), float(when))).lastrowid
+                con.execute("COMMIT")
+            finally:
+                if con.in_transaction:
+                    con.rollback()
+        return failure_id
+
+    def failures_since(self, key: str, since: float, through: int | None = None) -> list[float]:
+        """The times of `key`'s wrong passcodes after `since` (ids up to `through`), oldest first."""
+        query = "SELECT at FROM failed_signins WHERE key = ? AND at > ?"
+        args: tuple = (str(key), float(since))
+        if through is not None:
+            query, args = query + " AND id <= ?", args + (int(through),)
+        with self._db("count wrong passcodes") as con:
+            return [row[0] for row in con.execute(query + " ORDER BY at, id", args)]
+
+    def clear(self, key: str) -> None:
+        """Forget every wrong passcode of `key`."""
+        with self._db("forget wrong passcodes") as con:
+            con.execute("DELETE FROM failed_signins WHERE key = ?", (str(key),))
+
+    def discard(self, failure_id: int) -> None:
+        """Forget the one row `failure_id` (an attempt that was not a failure after all)."""
+        with self._db("forget a wrong passcode") as con:
+            con.execute("DELETE FROM failed_signins WHERE id = ?", (int(failure_id),))
 
     # ----------------------------------------------------------------- internals
 
@@ -193,25 +278,49 @@ class Store:
         except OSError:
             return False
 
+    @contextmanager
+    def _publish_lock(self, exclusive: bool) -> Iterator[bool]:
+        """Hold publish.lock: shared by every publish while its temporary file exists (waits while
+        a cleaning holds it), exclusive by a cleaning only if nobody publishes (yields False then,
+        without waiting). flock: released by the kernel when its process dies, however it dies;
+        each call opens the file afresh, so threads of one process exclude each other too."""
+        if fcntl is None:
+            yield not exclusive
+            return
+        fd = os.open(os.path.join(self.folder, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)  # lets go of the lock
+
     def _write_file(self, sha: str, data: bytes) -> None:
         try:
-            fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=self.files)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.chmod(tmp, 0o644)  # mkstemp makes it private; published files are readable
-                _step("file_written")
-                os.replace(tmp, self._path(sha))
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            _fsync_dir(self.files)
+            with self._publish_lock(exclusive=False):
+                self._write_locked(sha, data)
         except OSError as e:
             raise StoreError(f"The workbook file could not be saved in the store: "
                              f"{e.strerror or e}.") from e
+
+    def _write_locked(self, sha: str, data: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=self.files)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; published files are readable
+            _step("file_written")
+            os.replace(tmp, self._path(sha))
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(self.files)
 
     def _insert(self, sha: str, filename: str, who: str, note: str, summary: dict | None,
                 kind: str, rollback_of: int | None) -> Version:
@@ -298,11 +407,18 @@ class Store:
             time.sleep(0.02)
 
     def _clean_temporary_files(self) -> None:
-        """Remove temporary files left by a publish that died; young ones may still be in use."""
-        cutoff = time.time() - TMP_MAX_AGE_SECONDS
-        with suppress(OSError), os.scandir(self.files) as entries:
-            for entry in entries:
-                if entry.name.startswith(TMP_PREFIX) and entry.name.endswith(TMP_SUFFIX):
-                    with suppress(OSError):
-                        if entry.stat().st_mtime < cutoff:
-                            os.unlink(entry.path)
+        """Remove the temporary files of publishes that died (on open and before each publish).
+
+        Only when no publish holds publish.lock (in any process: a live publish's file is never
+        touched) are they all removed; while one does, only those over TMP_MAX_AGE_SECONDS old."""
+        try:
+            with self._publish_lock(exclusive=True) as nobody_publishing:
+                cutoff = None if nobody_publishing else time.time() - TMP_MAX_AGE_SECONDS
+                with os.scandir(self.files) as entries:
+                    for entry in entries:
+                        if entry.name.startswith(TMP_PREFIX) and entry.name.endswith(TMP_SUFFIX):
+                            with suppress(OSError):
+                                if cutoff is None or entry.stat().st_mtime < cutoff:
+                                    os.unlink(entry.path)
+        except OSError:  # a read-only store, say: leftovers are harmless, only untidy
+            pass

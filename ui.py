@@ -8,25 +8,39 @@
 - `chart_card()`: title, plain-English summary, Chart and Data tabs, CSV download (formula-safe),
   a link to the definitions. Every chart on every page goes through it.
 - `banner()`, `footer()`, `show_problems()`.
+- `text()`, `title()`, `heading()`, `caption()`: every piece of text that may hold workbook text
+  reaches the page through these, which show it exactly as written (`literal.for_page`); only the
+  dashboard's own words may be bold (`strong`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import streamlit as st
 
 import datasource
+import literal
 from analysis import warm
 from charts import browser
 from export import to_safe_csv
 from loaders import Review, WorkbookUnreadable, read_workbook
+from loaders.model import ILLUSTRATIVE_NOTE
 
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
-                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
-ILLUSTRATIVE = ("**Illustrative sample data.** The counts per criterion reproduce the published national "
-                "figures, but every per-partnership score and date in this sample is made up to match "
-                "those totals. It is not any partnership's real result.")
+# No control may send a chart or its data to a third party: no plotly logo link, no "Edit in Chart
+# Studio" (Streamlit's plotly.js offers it by default: showSendToCloud), no link to plotly.com. The
+# app's chart element shows no modebar at all (its own tools replace it); this is what
+# st.plotly_chart, its fallback, gets.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
+                 "showEditInChartStudio": False, "showTips": False,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendDataToCloud",
+                                            "editInChartStudio"]}
+# Shown on every page whenever the workbook's About sheet marks it illustrative (Review.illustrative),
+# whatever its source: the shipped sample, a published version, a preview, CSP_WORKBOOK.
+ILLUSTRATIVE = ("**Illustrative sample data.** Every per-partnership score and date in this workbook is made "
+                "up (its About sheet says so). It is not any partnership's real result.")
 
 
 @dataclass
@@ -49,8 +63,12 @@ def _read(key: str, _source: datasource.Source) -> Loaded:
         return Loaded(_source, review)
     except WorkbookUnreadable as exc:
         return Loaded(_source, None, exc.message)
-    except Exception as exc:  # e.g. the store's file is damaged: report it, never a traceback
-        return Loaded(_source, None, str(exc) or exc.__class__.__name__)
+    except Exception as exc:  # e.g. the store's file is damaged: report it, never a traceback or a class name
+        from store import StoreError
+
+        return Loaded(_source, None, str(exc) if isinstance(exc, StoreError) else
+                      "It could not be read because of a fault in the dashboard. Nothing published has changed; "
+                      "please tell the dashboard's team.")
 
 
 def load() -> Loaded:
@@ -87,24 +105,100 @@ class View:
     partnership: str | None
     peer_group: str | None
     hide_names: bool
+    peer_withheld: str | None = None  # a peer group too small to compare with while names are hidden
+    choices: tuple[str, ...] = ()     # every partnership's real name, for a picker (the sidebar's too)
 
     @property
     def source(self) -> datasource.Source:
         return self.loaded.source
 
 
-def sidebar(loaded: Loaded) -> None:
-    """The shared sidebar. Values live in session state under their keys and in the URL."""
+# Each page's own options that shape what it shows: bound to the URL by the page (bind="query-params")
+# and carried by the sidebar's "Copy link". The keys are the widgets' keys and the URL's names.
+PAGE_OPTIONS = {"criteria": ("criteria_order", "criteria_measure"), "partnership": ("show_ranks",)}
+SHARED = ("cycle", "partnership", "peer", "hide")
+
+
+def share_query(page_path: str) -> str:
+    """The query of a link to this view: the sidebar's choices and the page's own options, the
+    cycle always (a link that left out the default cycle would change meaning when a newer cycle is
+    published). Values as the URL binding writes them."""
+    params = {}
+    for key in SHARED + PAGE_OPTIONS.get(page_path, ()):
+        # before the page's first run its options are only in the address (their widgets are bound to it)
+        value = st.session_state[key] if key in st.session_state else st.query_params.get(key)
+        if value is None or value is False or value == "false":
+            continue
+        params[key] = "true" if value is True else str(value)
+    return urlencode(params, quote_via=quote)
+
+
+_COPY_LINK_HTML = ("<div class='csp-share'><button type='button' class='csp-copy-link'>Copy link to this view</button>"
+                   "<span class='csp-copy-status' role='status' aria-live='polite'></span></div>")
+_COPY_LINK_JS = """
+// The control that opens the sidebar shows "Cycle and choices" (CSS below); its accessible name says
+// the same (WCAG 2.5.3), set again whenever Streamlit draws the control anew.
+if (!window.cspSidebarLabel) {
+  window.cspSidebarLabel = true;
+  const label = () => {
+    const b = document.querySelector('[data-testid="stExpandSidebarButton"]');
+    if (b && b.getAttribute('aria-label') !== 'Cycle and choices') b.setAttribute('aria-label', 'Cycle and choices');
+  };
+  new MutationObserver(label).observe(document.body, {childList: true, subtree: true});
+  label();
+}
+export default function ({ parentElement, data }) {
+  const button = parentElement.querySelector('.csp-copy-link');
+  const status = parentElement.querySelector('.csp-copy-status');
+  button.onclick = async () => {
+    const url = new URL(window.location.href);
+    url.search = data.query;
+    url.hash = '';
+    try {
+      await navigator.clipboard.writeText(url.href);
+      status.textContent = 'Link copied: it opens this page with these choices.';
+    } catch (e) {  // no clipboard (a page not served over https): show the link to copy by hand
+      status.textContent = 'Copy this link: ' + url.href;
+    }
+    button.dataset.link = url.href;
+  };
+}
+"""
+_COPY_LINK_CSS = """
+.csp-share button { font: inherit; padding: 0.35rem 0.75rem; border-radius: 0.5rem; cursor: pointer;
+  border: 1px solid rgba(49, 51, 63, 0.3); background: #ffffff; color: #31333f; min-height: 2.5rem; }
+.csp-share button:hover { border-color: #0072B2; color: #0072B2; }
+.csp-share button:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
+.csp-share .csp-copy-status { display: block; font-size: 0.875rem; margin-top: 0.25rem; overflow-wrap: anywhere; }
+/* The control that opens the sidebar (the cycle and every other choice) says so in words, not by an
+   icon alone: on a phone the sidebar starts closed. */
+[data-testid="stExpandSidebarButton"] { width: auto; padding-right: 0.5rem; gap: 0.25rem; }
+[data-testid="stExpandSidebarButton"]::after { content: "Cycle and choices"; font-size: 0.875rem;
+  font-weight: 600; white-space: nowrap; }
+"""
+_copy_link = st.components.v2.component("csp_copy_link", html=_COPY_LINK_HTML, js=_COPY_LINK_JS,
+                                        css=_COPY_LINK_CSS, isolate_styles=False)
+
+
+def sidebar(loaded: Loaded, page_path: str = "") -> None:
+    """The shared sidebar. Values live in session state under their keys and in the URL; "Copy link"
+    gives a link to the view with every choice that shapes it (`share_query`)."""
     review = loaded.review
     if review is None or not review.ok:
         return
     from analysis.national import default_cycle
 
     cycles = list(review.cycles["cycle"])
+    if cycles and st.session_state.get("cycle") not in cycles:  # a new session: the link's cycle, else the default
+        asked = st.query_params.get("cycle")
+        st.session_state["cycle"] = asked if asked in cycles else default_cycle(review)
     with st.sidebar:
-        st.selectbox("Planning cycle", cycles, index=cycles.index(default_cycle(review)) if cycles else 0,
-                     key="cycle", bind="query-params",
+        st.selectbox("Planning cycle", cycles, key="cycle",
                      help="The three-year planning cycle whose plans are shown.")
+        if cycles:
+            # Kept in the address by hand, not by the widget's URL binding, which drops a value equal
+            # to the default: a copied address keeps its cycle when a newer one is published.
+            st.query_params["cycle"] = st.session_state["cycle"]
         names = list(review.partnerships["partnership"])
         st.selectbox("Your partnership", names, index=None, key="partnership", bind="query-params",
                      placeholder="Choose a partnership",
@@ -117,10 +211,15 @@ def sidebar(loaded: Loaded) -> None:
         st.toggle("Hide other partnerships' names", key="hide", bind="query-params",
                   help="Replace every other partnership's name with a neutral label in charts, "
                        "tables and downloads, so the view can be shown outside the partnership.")
+        _copy_link(data={"query": share_query(page_path)}, key="copy-link")
 
 
 def view() -> View:
-    """The current data and selections, for a page. Stops the page when there is nothing to show."""
+    """The current data and selections, for a page. Stops the page when there is nothing to show.
+
+    With other partnerships' names hidden, the view's review is `analysis.names.hidden`'s (every
+    other partnership a neutral label, free text scrubbed) and so is its source's file name and
+    note: every page, chart, table, download and report is made from it, so none can forget."""
     loaded = st.session_state.get("_loaded") or load()
     if loaded.review is None or not loaded.review.ok:
         show_problems(loaded)
@@ -139,10 +238,91 @@ def view() -> View:
     if partnership and not peer:
         own = review.partnerships.set_index("partnership").at[partnership, "peer_group"]
         peer = own or None
-    return View(loaded, review, cycle, partnership, peer, bool(st.session_state.get("hide", False)))
+    hide = bool(st.session_state.get("hide", False))
+    choices = tuple(review.partnerships["partnership"])
+    if not hide:
+        return View(loaded, review, cycle, partnership, peer, False, choices=choices)
+    from analysis import names
+
+    keep = partnership or ""
+    shown_review = names.hidden(review, keep, _label_key(loaded))
+    source = hidden_source(loaded, keep)
+    withheld = peer if names.withheld(review, peer) else None
+    return View(Loaded(source, shown_review, loaded.unreadable), shown_review, cycle, partnership,
+                None if withheld else peer, True, withheld, choices)
+
+
+def _label_key(loaded: Loaded) -> bytes:
+    from analysis import names
+
+    return names.label_key(label_secret(str(datasource.store_folder())), loaded.source.key)
+
+
+def hidden_source(loaded: Loaded, keep: str) -> datasource.Source:
+    """The provenance line's file name, publisher and note with other partnerships' names replaced
+    by their labels (the footer, with names hidden)."""
+    from analysis import names
+
+    if loaded.review is None or not loaded.review.ok:
+        return loaded.source
+    mapping = names.labels(loaded.review.partnerships["partnership"], keep, _label_key(loaded))
+    return replace(loaded.source, **{f: names.scrub_text(getattr(loaded.source, f), loaded.review, keep, mapping)
+                                     for f in ("filename", "who", "note")})
+
+
+@st.cache_resource(show_spinner=False)
+def label_secret(store_folder: str) -> bytes:
+    """The server's secret for the labels of hidden names: `[privacy] label_secret` in secrets.toml,
+    else the one the store keeps (made once, at random), else (no writable store) one for this
+    server process. Never sent to a browser."""
+    try:
+        configured = st.secrets.get("privacy", {}).get("label_secret")
+    except Exception:  # no secrets file
+        configured = None
+    if configured:
+        return str(configured).encode("utf-8")
+    try:
+        from store import Store
+        return Store(store_folder).label_secret()
+    except Exception:
+        return os.urandom(32)
 
 
 # -------------------------------------------------------------------------------- page furniture
+
+# What each page needs of a cycle to show anything: any of these (analysis.national.cycle_holds).
+PAGE_NEEDS = {"overview": ("scores", "national"), "criteria": ("scores", "national"), "timeline": ("submissions",),
+              "partnership": ("scores", "national")}
+_WHERE = [("scores", "views/overview.py", "Overview"), ("scores", "views/criteria.py", "Criteria coverage"),
+          ("national", "views/criteria.py", "Criteria coverage"), ("submissions", "views/timeline.py", "Submission timeline"),
+          ("scores", "views/partnership.py", "Partnership"), ("themes", "views/themes.py", "2019 themes")]
+_WHAT = {"scores": "per-partnership scores", "national": "published national figures",
+         "submissions": "submission dates", "themes": "the 2019 review's themes"}
+
+
+def cycle_gap(v: View, page: str) -> None:
+    """If the chosen cycle holds nothing this page can show, say what the workbook does hold for it,
+    with links to the pages that show that, and stop the page (instead of empty charts)."""
+    from analysis.national import cycle_holds, cycles_with_data
+
+    holds = cycle_holds(v.review, v.cycle)
+    if any(holds[need] for need in PAGE_NEEDS[page]):
+        return
+    have = [_WHAT[k] for k, there in holds.items() if there]
+    st.info(f"**There is nothing to show here for {v.cycle}.** The workbook has no "
+            + " or ".join(_WHAT[n] for n in PAGE_NEEDS[page]) + f" for {v.cycle}"
+            + (f"; it has {', '.join(have)}." if have else ", nor anything else about that cycle.")
+            + " Choose another cycle in the sidebar"
+            + (f" (cycles with figures: {', '.join(reversed(cycles_with_data(v.review)))})" if cycles_with_data(v.review)
+               else "") + ", or see:", icon=":material/info:")
+    seen = set()
+    for what, target, label in _WHERE:
+        if holds[what] and target not in seen and not target.endswith(f"/{page}.py"):
+            seen.add(target)
+            st.page_link(target, label=f"{label} for {v.cycle}", icon=":material/arrow_forward:")
+    footer(v.source)
+    st.stop()
+
 
 def banner(v: View) -> None:
     if v.source.kind == "upload":
@@ -154,23 +334,42 @@ def banner(v: View) -> None:
                      "is published until you publish it on the Data page.", icon=":material/visibility:")
         stop.button("Stop preview", key="stop-preview", on_click=stop_preview, icon=":material/visibility_off:",
                     help="Go back to the published data.", width="stretch")
-    if v.source.is_sample:
+    if v.review is not None and v.review.illustrative:
         st.info(ILLUSTRATIVE, icon=":material/info:")
+
+
+def shown_illustrative(source: datasource.Source | None = None) -> bool:
+    """Whether the workbook this session shows (the one from `source`, when given) is illustrative."""
+    loaded = st.session_state.get("_loaded") or load()
+    if source is not None and loaded.source.key != source.key:
+        return False
+    return loaded.review is not None and loaded.review.illustrative
+
+
+def provenance(source: datasource.Source) -> str:
+    """The line that says which data is shown (the footer; a downloaded PNG's source line): with
+    names hidden, other partnerships' names in its file name or note are replaced by their labels."""
+    loaded = st.session_state.get("_loaded")
+    if st.session_state.get("hide") and loaded is not None and loaded.source.key == source.key:
+        source = hidden_source(loaded, st.session_state.get("partnership") or "")
+    return source.describe(illustrative=shown_illustrative(source))
 
 
 def footer(source: datasource.Source) -> None:
     st.divider()
-    st.caption(source.describe())
+    caption(provenance(source))
 
 
 def show_problems(loaded: Loaded) -> None:
     if loaded.review is None:
-        st.error(f"**The workbook {loaded.source.filename} cannot be read.** {loaded.unreadable}")
+        st.error("**The workbook cannot be read.**", icon=":material/error:")
+        text(strong("File: "), loaded.source.filename, " ", loaded.unreadable)
         return
     review = loaded.review
-    st.error(f"**The workbook {loaded.source.filename} has {len(review.errors)} error(s), so its data is "
-             "not shown.** Fix them in Excel and upload it again; each is listed below with its sheet, "
-             "row and column.")
+    st.error(f"**The workbook has {len(review.errors)} error(s), so its data is not shown.** Fix them in "
+             "Excel and upload it again; each is listed below with its sheet, row and column.",
+             icon=":material/error:")
+    text(strong("File: "), loaded.source.filename)
     st.dataframe(problems_frame(review.errors), hide_index=True)
 
 
@@ -179,9 +378,14 @@ def problems_frame(problems) -> pd.DataFrame:
                          for p in problems], columns=["Sheet", "Row", "Column", "Problem"])
 
 
-def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Download this table (CSV)") -> None:
-    st.download_button(label, to_safe_csv(frame), file_name=filename, mime="text/csv", key=key,
-                       icon=":material/download:", on_click="ignore")
+def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Download this table (CSV)",
+                 illustrative: bool | None = None) -> None:
+    """A formula-safe CSV download. When the data is illustrative (by default: when the workbook shown
+    is), every row carries it in a last column (export.to_safe_csv)."""
+    if illustrative is None:
+        illustrative = shown_illustrative()
+    st.download_button(label, to_safe_csv(frame, illustrative=illustrative), file_name=filename, mime="text/csv",
+                       key=key, icon=":material/download:", on_click="ignore")
 
 
 def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | None = None,
@@ -192,8 +396,8 @@ def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | Non
     when its tab is open: the Data tab is closed on most views, and its table then is not made at all
     (~20-35 ms per card the first time a cycle is shown, and fingerprinting on every rerun)."""
     with st.container(border=True, key=f"card-{key}"):
-        st.header(title, anchor=key)  # h2: each card is a section of the page (its h1), WCAG 1.3.1
-        st.markdown(summary)
+        heading(title, anchor=key)  # h2: each card is a section of the page (its h1), WCAG 1.3.1
+        text(summary)
         # Only the open tab is built and sent (on_change="rerun"): a hidden table costs the server its
         # serialisation and the browser the table code (1.2 MB of JavaScript) on every first visit.
         chart_tab, data_tab = st.tabs(["Chart", "Data"], key=f"tabs-{key}", on_change="rerun")
@@ -203,51 +407,78 @@ def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | Non
                 if fig is None:
                     st.caption("No chart: there is nothing to show for this selection.")
                 else:
-                    plotly_chart(fig, key=f"chart-{key}", alt=summary)
+                    # what a downloaded PNG carries besides the chart: the footer's source line, and
+                    # the caveat when the workbook's data is illustrative
+                    loaded = st.session_state.get("_loaded") or load()
+                    made_up = bool(loaded.review is not None and loaded.review.illustrative)
+                    image = {"title": title, "summary": summary, "filename": browser.png_filename(filename, key),
+                             "source": provenance(loaded.source),
+                             "caveat": ILLUSTRATIVE_NOTE if made_up else ""}
+                    plotly_chart(fig, key=f"chart-{key}", alt=summary, image=image)
         if data_tab.open:
             data = data() if callable(data) else data
             with data_tab:
                 st.dataframe(data, hide_index=True, key=f"table-{key}")
                 download_csv(data, filename or f"{key}.csv", key=f"download-{key}")
         if note:
-            st.caption(note)
+            caption(note)
         st.page_link("views/definitions.py", label="Definitions and sources",  # short: one line at 320 px
                      icon=":material/menu_book:")
 
 
 _PLOTLY_BUNDLE = browser.streamlit_plotly_js()
-_chart_element = (st.components.v2.component("csp_chart", html=browser.CHART_HTML,
+_chart_element = (st.components.v2.component("csp_chart", html=browser.CHART_HTML, css=browser.CHART_CSS,
                                              js=browser.chart_js(_PLOTLY_BUNDLE), isolate_styles=False)
                   if _PLOTLY_BUNDLE else None)
 
 
-def plotly_chart(fig, *, key: str, alt: str) -> None:
+def plotly_chart(fig, *, key: str, alt: str, image: dict | None = None) -> None:
     """A plotly figure, drawn by the app's own chart element (`charts.browser`: updated in place,
-    where st.plotly_chart mounts a new chart built from scratch), or by st.plotly_chart if Streamlit's
-    plotly bundle cannot be found (a Streamlit upgrade that renames it)."""
+    where st.plotly_chart mounts a new chart built from scratch; its toolbar downloads the chart as
+    a PNG carrying `image`'s title, summary, source and caveat, and shows it full screen), or by
+    st.plotly_chart if Streamlit's plotly bundle cannot be found (a Streamlit upgrade that renames it)."""
     if _chart_element is not None:
-        _chart_element(data=browser.chart_data(fig, PLOTLY_CONFIG, alt), key=key)
+        _chart_element(data=browser.chart_data(fig, PLOTLY_CONFIG, alt, image), key=key)
     else:
-        st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, theme=None, alt=alt)
+        name = (image or {}).get("filename", f"{key}.png")[:-4]
+        st.plotly_chart(fig, key=key, config={**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": name}},
+                        theme=None, alt=alt)
 
 
-def names(v: View) -> dict[str, str] | None:
-    """{real name: shown name} when other partnerships' names are hidden, else None."""
-    if not v.hide_names:
-        return None
-    from analysis.peers import anonymise
-
-    return anonymise(v.review, v.partnership or "")
+class Html(str):
+    """HTML the dashboard itself wrote (never workbook text): passed through by `text` as it is."""
 
 
-def shown(v: View, frame: pd.DataFrame, columns=("partnership", "Partnership")) -> pd.DataFrame:
-    """The frame with hidden names replaced (a no-op when names are shown)."""
-    mapping = names(v)
-    if mapping is None:
-        return frame
-    from analysis.peers import apply_names
+def strong(words) -> Html:
+    """Bold words, as the dashboard's own emphasis; the words themselves are shown as written."""
+    return Html(f"<strong>{literal.for_page(words)}</strong>")
 
-    return apply_names(frame, mapping, columns)
+
+def _html(parts) -> str:
+    return "".join(p if isinstance(p, Html) else literal.for_page(p) for p in parts)
+
+
+def text(*parts, tag: str = "p", container=None) -> None:
+    """A paragraph of text shown exactly as written: strings (workbook text, sentences that hold
+    it) are escaped by the one rule (`literal.for_page`), `strong(...)` parts are bold. Markdown,
+    HTML, links and shortcodes in the strings are shown as characters, never applied."""
+    (container or st).markdown(f"<{tag}>{_html(parts)}</{tag}>", unsafe_allow_html=True)
+
+
+def title(*parts) -> None:
+    """The page's h1, shown as written."""
+    text(*parts, tag="h1")
+
+
+def heading(*parts, level: int = 2, anchor: str | None = None) -> None:
+    """A section heading (h2 by default), shown as written; `anchor` gives it an id for links."""
+    ident = f' id="{literal.for_html(anchor)}"' if anchor else ""
+    st.markdown(f"<h{level}{ident}>{_html(parts)}</h{level}>", unsafe_allow_html=True)
+
+
+def caption(*parts, container=None) -> None:
+    """Small print (a caption), shown as written."""
+    (container or st).caption(f"<p>{_html(parts)}</p>", unsafe_allow_html=True)
 
 
 def metric_row(items: list[tuple[str, object, str | None]]) -> None:

@@ -1,12 +1,18 @@
 """What an uploaded workbook holds, and what it changes against the published version.
 
-`compare(old, new)` takes two checked `loaders.Review`s (old is None when nothing is published) and
-returns `Changes`: partnerships, criteria and cycles added or removed, every score that changed
+`compare(old, new, against)` takes two checked `loaders.Review`s (old is what viewers see now: the
+published version, else the shipped sample or the CSP_WORKBOOK workbook, named by `against` in the
+summary; None when there is nothing to compare with) and returns `Changes`: partnerships, criteria
+and cycles added or removed, every score that changed
 (partnership, cycle, criterion, old label -> new label), every submission date that changed
 (partnership, cycle, field, old -> new) and every other detail that differs (a partnership's peer
-group, a criterion's name, a cycle's deadline, the scale, a 2019 theme, a national figure: sheet,
-item, field, old -> new), with counts and a one-sentence summary. `contents(review)`
-gives the counts stored with a published version. No streamlit here.
+group, a criterion's name, a cycle's deadline, the scale, a 2019 theme, a national figure, the About
+sheet's Illustrative row: sheet, item, field, old -> new), with counts and a one-sentence summary (which
+says first when the workbook's Illustrative flag changes). `contents(review)`
+gives the counts stored with a published version; `national_disagreements(review)` lists where the
+National figures sheet and the counts from Scores disagree, for the analyst to fix before publishing.
+Criteria are named as a person reads them, ID and name ("12. Resources"), in every list and table.
+No streamlit here.
 
 Conventions
 - A blank score ("Not assessed") and no score row at all count as the same value, so a new,
@@ -30,6 +36,8 @@ from loaders.model import NOT_ASSESSED, Review
 SCORE_COLUMNS = ["partnership", "cycle", "criterion", "change", "old", "new"]
 DATE_COLUMNS = ["partnership", "cycle", "field", "change", "old", "new"]
 DETAIL_COLUMNS = ["sheet", "item", "field", "change", "old", "new"]
+NATIONAL_COLUMNS = ["cycle", "criterion", "level", "published", "from_scores", "difference"]
+PUBLISHED = "the published version"
 NO_ROW = "—"
 BLANK = "(blank)"
 DATE_FIELDS = {"submitted": "Submitted", "draft": "Draft", "interim_statement": "Interim statement",
@@ -50,6 +58,7 @@ class Changes:
     dates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DATE_COLUMNS))
     details: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DETAIL_COLUMNS))
     summary: str = ""
+    against: str = PUBLISHED                     # what the upload is compared with, as the summary says
 
     @property
     def counts(self) -> dict[str, int]:
@@ -130,6 +139,22 @@ def _cycles(review: Review) -> list[str]:
 def _added(old: list[str], new: list[str]) -> list[str]:
     before = set(old)
     return [x for x in new if x not in before]
+
+
+def criterion_label(criterion: str, name) -> str:
+    """'12. Resources': a criterion as a person reads it (the ID alone when it has no other name)."""
+    criterion, name = str(criterion), "" if name is None or pd.isna(name) else str(name).strip()
+    return f"{criterion}. {name}" if name and name != criterion else criterion
+
+
+def _labeller(*reviews: Review | None):
+    """criterion ID -> 'ID. Name', the name from the first review that has the criterion."""
+    names: dict[str, str] = {}
+    for review in reviews:
+        if review is not None:
+            for cid, name in zip(review.criteria["criterion"].astype(str), review.criteria["name"]):
+                names.setdefault(cid, name)
+    return lambda cid: criterion_label(cid, names.get(str(cid)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,7 +307,7 @@ def _date_changes(old: Review, new: Review, orders: tuple[dict, dict, dict]) -> 
 # Every other sheet, field by field: (sheet as the workbook names it, frame, key columns, the item as
 # shown, {column: field as shown}, whether rows only in one version are listed: partnerships,
 # criteria and cycles added or removed are listed by name already, so only the ones in both are).
-def _detail_specs(review: Review) -> list:
+def _detail_specs(review: Review, label=str) -> list:
     themes = review.themes.copy()
     themes["repeat"] = themes.groupby("theme", sort=False).cumcount() if not themes.empty else []
     national = review.national.copy()
@@ -291,7 +316,7 @@ def _detail_specs(review: Review) -> list:
         ("Partnerships", review.partnerships, ["partnership"], lambda k: k[0],
          {"local_authorities": "Local authorities", "health_board": "Health board", "peer_group": "Peer group",
           "aliases": "Also known as"}, False),
-        ("Criteria", review.criteria, ["criterion"], lambda k: f"Criterion {k[0]}",
+        ("Criteria", review.criteria, ["criterion"], lambda k: label(k[0]),
          {"name": "Name", "question": "Question", "group": "Group"}, False),
         ("Scale", review.scale, ["order"], lambda k: f"Level {int(k[0]) + 1} (1 = best)",
          {"score": "Score", "label": "Label", "met": "Met"}, True),
@@ -300,16 +325,17 @@ def _detail_specs(review: Review) -> list:
           "review_published": "Review published"}, False),
         ("Themes 2019", themes, ["theme", "repeat"], lambda k: k[0] + (f" (row {int(k[1]) + 1} of the theme)" if k[1] else ""),
          {"finding": "Finding", "extent": "Extent", "criterion": "Criterion"}, True),
-        ("National figures", national, ["cycle", "criterion", "label"], lambda k: f"{k[0]}, criterion {k[1]}",
+        ("National figures", national, ["cycle", "criterion", "label"], lambda k: f"{k[0]}, {label(k[1])}",
          {"count": "{label}"}, True),
-        ("National figures", nat_source, ["cycle", "criterion"], lambda k: f"{k[0]}, criterion {k[1]}",
+        ("National figures", nat_source, ["cycle", "criterion"], lambda k: f"{k[0]}, {label(k[1])}",
          {"source": "Source"}, False),
     ]
 
 
 def _detail_changes(old: Review, new: Review) -> pd.DataFrame:
     rows = []
-    for spec_old, spec_new in zip(_detail_specs(old), _detail_specs(new)):
+    label = _labeller(new, old)
+    for spec_old, spec_new in zip(_detail_specs(old, label), _detail_specs(new, label)):
         sheet, _, key, item, fields, listed = spec_new
 
         def side(frame: pd.DataFrame) -> dict[tuple, dict]:
@@ -322,12 +348,15 @@ def _detail_changes(old: Review, new: Review) -> pd.DataFrame:
                   "change": change, "old": text_old, "new": text_new}
                  for k, change, column, text_old, text_new in _differences(side(spec_old[1]), side(spec_new[1]),
                                                                            fields, listed)]
+    if old.illustrative != new.illustrative:     # the About sheet's Illustrative row (format 1.1)
+        rows.append({"sheet": "About", "item": "Illustrative", "field": "Illustrative", "change": "changed",
+                     "old": "yes" if old.illustrative else "no", "new": "yes" if new.illustrative else "no"})
     return pd.DataFrame(rows, columns=DETAIL_COLUMNS)
 
 
 def _summary(ch: Changes) -> str:
     if ch.first:
-        return "Nothing has been published yet, so there is nothing to compare with: this workbook would be version 1."
+        return "There is nothing to compare with: this workbook would be version 1."
     c = ch.counts
     parts = []
     for what, one, many in (("partnerships", "partnership", "partnerships"), ("criteria", "criterion", "criteria"),
@@ -345,22 +374,31 @@ def _summary(ch: Changes) -> str:
     for kind in ("changed", "added", "removed"):
         if c[f"dates_{kind}"]:
             parts.append(f"{_plural(c[f'dates_{kind}'], what)} {kind}")
-    if c["details"]:
-        sheets = list(dict.fromkeys(ch.details["sheet"]))
-        parts.append(f"{_plural(c['details'], 'other detail')} {'differs' if c['details'] == 1 else 'differ'} "
+    flag = (ch.details["sheet"] == "About") & (ch.details["item"] == "Illustrative")
+    if flag.any():
+        parts.insert(0, "this workbook is marked illustrative (About sheet: its per-partnership scores and dates "
+                        f"are made up) where {ch.against} is not" if ch.details.loc[flag, "new"].iloc[0] == "yes"
+                     else f"this workbook is not marked illustrative (About sheet) where {ch.against} is, so "
+                          "its per-partnership data will be shown as real")
+    others = ch.details[~flag]
+    if len(others):
+        sheets = list(dict.fromkeys(others["sheet"]))
+        parts.append(f"{_plural(len(others), 'other detail')} {'differs' if len(others) == 1 else 'differ'} "
                      f"({_join(sheets)})")
     if not parts:
-        return ("No changes: the published version holds the same partnerships, criteria, scale, cycles, "
+        return (f"No changes: {ch.against} holds the same partnerships, criteria, scale, cycles, "
                 "submissions, scores, 2019 themes and national figures.")
-    return "Compared with the published version: " + _join(parts) + "."
+    return f"Compared with {ch.against}: " + _join(parts) + "."
 
 
-def compare(old: Review | None, new: Review) -> Changes:
-    """What `new` changes against `old` (the published version; None when nothing is published)."""
+def compare(old: Review | None, new: Review, against: str = PUBLISHED) -> Changes:
+    """What `new` changes against `old`, what viewers see now (`against` names it in the summary:
+    "the published version", "the shipped sample"); None when there is nothing to compare with."""
+    label = _labeller(new, old)
     if old is None:
         changes = Changes(first=True,
                           partnerships_added=_in_order(new.partnerships, "partnership"),
-                          criteria_added=_in_order(new.criteria, "criterion"),
+                          criteria_added=[label(c) for c in _in_order(new.criteria, "criterion")],
                           cycles_added=_cycles(new))
         changes.summary = _summary(changes)
         return changes
@@ -371,11 +409,43 @@ def compare(old: Review | None, new: Review) -> Changes:
     changes = Changes(
         first=False,
         partnerships_added=_added(p_old, p_new), partnerships_removed=_added(p_new, p_old),
-        criteria_added=_added(k_old, k_new), criteria_removed=_added(k_new, k_old),
+        criteria_added=[label(c) for c in _added(k_old, k_new)],
+        criteria_removed=[label(c) for c in _added(k_new, k_old)],
         cycles_added=_added(c_old, c_new), cycles_removed=_added(c_new, c_old),
         scores=_score_changes(old, new, orders),
         dates=_date_changes(old, new, orders),
         details=_detail_changes(old, new),
+        against=against,
     )
+    scores = changes.scores                      # criteria named, each distinct ID worked out once
+    scores["criterion"] = scores["criterion"].map({c: label(c) for c in scores["criterion"].unique()})
     changes.summary = _summary(changes)
     return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# national figures against the scores, before publishing
+
+def national_disagreements(review: Review) -> pd.DataFrame:
+    """Every cycle, criterion and level where the National figures sheet and the counts from Scores
+    disagree (what Criteria coverage would flag to viewers once published).
+
+    Columns NATIONAL_COLUMNS: cycle, criterion ("12. Resources"), level (scale label), published,
+    from_scores, difference (published - from_scores); cycles oldest first, then criteria and levels
+    in workbook order. Empty when they agree, or a cycle has no scores or no published figures."""
+    from analysis.national import cycles_with_national, national_check
+
+    frames = []
+    for cycle in cycles_with_national(review):
+        check = national_check(review, cycle)
+        if not check.empty:
+            frames.append(pd.DataFrame({
+                "cycle": cycle,
+                "criterion": [criterion_label(c, n) for c, n in zip(check["criterion"], check["name"])],
+                "level": check["label"].astype(str).to_numpy(),
+                "published": check["published"].astype(int).to_numpy(),
+                "from_scores": check["from_scores"].astype(int).to_numpy(),
+                "difference": check["difference"].astype(int).to_numpy()}))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in NATIONAL_COLUMNS})
+    return pd.concat(frames, ignore_index=True)[NATIONAL_COLUMNS]

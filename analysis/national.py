@@ -76,6 +76,20 @@ def cycles_with_data(review: Review) -> list[str]:
 
 
 @per_review
+def cycle_holds(review: Review, cycle: str) -> dict[str, bool]:
+    """What the workbook holds for `cycle`: per-partnership scores, published national figures,
+    submission records, and (for the cycle the 2019 review looked at) the 2019 themes."""
+    from analysis.themes import THEMES_REVIEW_YEAR
+
+    subs = review.submissions
+    row = review.cycles[review.cycles["cycle"] == cycle]
+    reviewed_2019 = bool(len(row)) and int(row["start_year"].iloc[0]) < THEMES_REVIEW_YEAR <= int(row["end_year"].iloc[0])
+    return {"scores": cycle in cycles_with_scores(review), "national": cycle in cycles_with_national(review),
+            "submissions": bool((subs["cycle"] == cycle).any()),
+            "themes": reviewed_2019 and not review.themes.empty}
+
+
+@per_review
 def default_cycle(review: Review) -> str | None:
     """The latest cycle with scores, else the latest with national figures, else the latest cycle."""
     for candidates in (cycles_with_scores(review), cycles_with_national(review), _cycles_sorted(review)):
@@ -740,13 +754,18 @@ def coverage_table(cov: pd.DataFrame, order: list[str] | None = None) -> pd.Data
 
 @by_content
 def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Partnership by criterion ID, each cell the level's label (blank = not assessed)."""
+    """Partnership by criterion, each cell the level's label (blank = not assessed). A criterion's
+    column is headed by its ID and name, "12. Resources" (its ID alone when it has no other name),
+    so the table reads without the Definitions page beside it."""
     if frame.empty:
         return pd.DataFrame(columns=["Partnership"])
     wide = frame.pivot_table(index=["partnership_order", "partnership"], columns="criterion_order",
                              values="label", aggfunc="first", observed=True)
-    ids = frame.drop_duplicates("criterion_order").set_index("criterion_order")["criterion"]
-    wide.columns = [ids[c] for c in wide.columns]
+    first = frame.drop_duplicates("criterion_order").set_index("criterion_order")
+    heads = {}
+    for order, cid, name in zip(first.index, first["criterion"].astype(str), first["name"].fillna("").astype(str)):
+        heads[order] = f"{cid}. {name}" if name.strip() and name.strip() != cid else cid
+    wide.columns = [heads[c] for c in wide.columns]
     out = wide.reset_index().drop(columns="partnership_order").rename(columns={"partnership": "Partnership"})
     return out.fillna("")
 

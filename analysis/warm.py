@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 
+from analysis import common as C
 from analysis import national as N
-from analysis import peers as P
+from analysis import themes as T
 
 _PER_CYCLE = (
     N.coverage, N.coverage_sentence, N.headline, N.headline_sentence, N.national_check, N.heatmap_frame,
     N.heatmap_sentence, N.partnership_fully_met, N.tilemap_sentence, N.change_since_previous,
-    N.change_sentence, N.timeline, N.timeline_sentence, P._full_counts, P._level_counts,
+    N.change_sentence, N.timeline, N.timeline_sentence, T._full_counts, C._level_counts,
 )
 
 
@@ -32,8 +33,8 @@ def warm_up(review) -> None:
         for cycle in cycles:
             for fn in _PER_CYCLE:
                 fn(review, cycle)
-        P.theme_cycles(review)
-        P.theme_rows(review)
+        T.theme_cycles(review)
+        T.theme_rows(review)
     except Exception:  # best effort: whatever failed here is computed (and reported) by the page
         pass
 

@@ -25,6 +25,7 @@ from plotly.colors import sample_colorscale, sequential
 from charts.style import (GRID, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, edge_colour, figure,
                           layout, level_colours, level_patterns, merge, text_colour)
 from analysis.memo import by_content
+from literal import for_chart
 from loaders.model import NOT_ASSESSED
 
 # ---------------------------------------------------------------------------------------------
@@ -32,8 +33,8 @@ from loaders.model import NOT_ASSESSED
 
 
 def _esc(text) -> str:
-    """Text shown by plotly (which reads a little HTML): keep '<' and '>' literal."""
-    return str(text).replace("<", "&lt;").replace(">", "&gt;")
+    """Workbook text shown by plotly, exactly as written (`literal.for_chart`, the one rule)."""
+    return for_chart(text)
 
 
 def wrap(text: str, width: int = 21) -> str:
@@ -281,8 +282,11 @@ def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -
     return figure(data, merge(layout(height=height or max(260, 110 + 24 * len(parts))), dict(
         xaxis=dict(type="category", categoryorder="array", categoryarray=ids, showgrid=False,
                    tickangle=0, title=dict(text="Criterion"), range=[-0.5, len(ids) - 0.5]),
-        yaxis=dict(type="category", categoryorder="array", categoryarray=[ylab[p] for p in reversed(parts)],
-                   showgrid=False, range=[-0.5, len(parts) - 0.5]),
+        # rows top to bottom in `parts` order by a reversed range, not a reversed categoryarray: with
+        # y, z and the hover text in the same order as the axis, the hover names the row drawn under
+        # the mouse (a reversed categoryarray mirrored the hover: tests/browser/test_hover.py)
+        yaxis=dict(type="category", categoryorder="array", categoryarray=[ylab[p] for p in parts],
+                   showgrid=False, range=[len(parts) - 0.5, -0.5]),
         legend=legend)))
 
 

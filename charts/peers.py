@@ -6,7 +6,7 @@ meaning rests on colour alone (levels also carry fill patterns, markers carry di
 No figure titles: the page's chart card sets them.
 
 Frames come from `analysis.peers` (`standing`, `change`, `theme_rows`); names in them should
-already have been passed through `analysis.peers.apply_names` when names are hidden.
+come from the view's review, which already has neutral labels when names are hidden (`analysis.names`).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from charts import style
 from analysis.memo import by_content
+from literal import for_chart as E  # workbook text, shown as written (the one rule)
 from loaders.model import NOT_ASSESSED
 
 ROW_BASE = 52          # px per criterion / theme for the bar, plus LINE_HEIGHT per line of words
@@ -38,10 +39,11 @@ DIRECTION_STYLE = {  # direction -> (legend name, symbol, colour, word in the te
 
 
 def _wrap(text: str, width: int = WRAP) -> str:
-    """Wrap for an axis label with <br>; long words may break after a "/"."""
+    """Wrap text (as written: escaped by `E` line by line) for an axis label with <br>; long words may
+    break after a "/"."""
     lines = textwrap.wrap(str(text).replace("/", "/\x00 "), width=width, break_long_words=True)
-    lines = [line.replace("/\x00 ", "/").replace("/\x00", "/") for line in lines]
-    return "<br>".join(lines) or str(text)
+    lines = [line.replace("/\x00 ", "/").replace("\x00", "").strip() for line in lines]
+    return "<br>".join(E(line) for line in lines) or E(text)
 
 
 def _criterion_label(row) -> str:
@@ -61,14 +63,15 @@ def _empty(message: str) -> go.Figure:
 
 
 def _fit_words(parts: list[str], width: int = WORDS_WIDTH) -> str:
-    """Join `parts` with " · ", starting a new line (<br>) whenever a line would pass `width`."""
+    """Join `parts` (plain text, escaped here) with " · ", starting a new line (<br>) whenever a line
+    would pass `width`."""
     lines: list[str] = []
     for part in parts:
         if lines and len(lines[-1]) + 3 + len(part) <= width:
             lines[-1] += " · " + part
         else:
             lines.append(part)
-    return "<br>".join(lines)
+    return "<br>".join(E(line) for line in lines)
 
 
 def _rows_spec(ticktext: list[str], words: list[str], x_left: float, extra: int = 0) -> tuple[dict, dict]:
@@ -128,7 +131,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
         counts = st[lab].astype(int)
         colour = colours[lab]
         data.append(dict(
-            type="bar", y=ys, x=(share if i == 0 else -share).to_numpy(), orientation="h", name=lab,
+            type="bar", y=ys, x=(share if i == 0 else -share).to_numpy(), orientation="h", name=E(lab),
             width=0.5,
             marker=dict(color=colour, line=dict(color=style.edge_colour(colour), width=1),
                         pattern=dict(shape=patterns[lab], fgcolor=style.text_colour(colour), fillmode="overlay", size=6, solidity=0.15)),
@@ -136,7 +139,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
             textfont=dict(color=style.text_colour(colour), size=TEXT_SIZE),
             customdata=[list(c) for c in zip(counts.tolist(), st["plans"].astype(int).tolist(),
                                              [round(s) for s in share])],
-            hovertemplate=f"{lab}: %{{customdata[0]}} of %{{customdata[1]}} plans (%{{customdata[2]}}%)<extra></extra>",
+            hovertemplate=f"{E(lab)}: %{{customdata[0]}} of %{{customdata[1]}} plans (%{{customdata[2]}}%)<extra></extra>",
         ))
 
     # The partnership's own level: centre of its segment.
@@ -153,10 +156,10 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
             else:
                 x = -(sum(shares[labels[j]].iat[r] for j in range(1, k)) + shares[labels[k]].iat[r] / 2)
         own_x.append(float(x))
-        own_text.append([f"◆ {partnership_label}: {label}"])
-        own_hover.append(f"{partnership_label}: {label}")
+        own_text.append([f"◆ {partnership_label}: {label}"])  # words: escaped by _fit_words
+        own_hover.append(E(f"{partnership_label}: {label}"))
     data.append(dict(
-        type="scatter", x=own_x, y=ys, mode="markers", name=f"{partnership_label} (its level)",
+        type="scatter", x=own_x, y=ys, mode="markers", name=E(f"{partnership_label} (its level)"),
         marker=dict(symbol=OWN_SYMBOL, size=15, color=style.HIGHLIGHT, line=dict(color="#ffffff", width=2)),
         text=own_hover, hovertemplate="%{text}<extra></extra>", cliponaxis=False))
 
@@ -172,8 +175,8 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
                 continue
             px.append(100 * float(share))
             py.append(r - 0.28)
-            ph.append(f"{name}: {_pct(share)} {best} ({int(rows[r]['peer_full_count'])} of "
-                      f"{int(rows[r]['peer_plans'])} plans)")
+            ph.append(E(f"{name}: {_pct(share)} {best} ({int(rows[r]['peer_full_count'])} of "
+                        f"{int(rows[r]['peer_plans'])} plans)"))
             words[r].append(f"▼ peers: {_pct(share)} {best}")
         data.append(dict(
             type="scatter", x=px, y=py, mode="markers", name=_wrap(f"{name}, share {best}", WORDS_WIDTH),  # fits a phone legend
@@ -194,7 +197,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
         barmode="relative", bargap=0.3, hovermode="closest", legend=dict(traceorder="normal"),
         xaxis=dict(range=[lo - 2, hi + 2], tickmode="array", tickvals=ticks,
                    ticktext=[f"{abs(v)}%" if v % 50 == 0 else "" for v in ticks], fixedrange=True,
-                   title=dict(text=f"◀ other levels · share of plans · {best} ▶", font=dict(size=TEXT_SIZE)))))
+                   title=dict(text=E(f"◀ other levels · share of plans · {best} ▶"), font=dict(size=TEXT_SIZE)))))
     return style.figure(data + [words_trace], layout)
 
 
@@ -237,7 +240,7 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
             type="scatter", x=[pos[v] for v in cf["previous_label"]], y=ys, mode="markers",
             name=f"{prev_cycle} (before)",
             marker=dict(symbol="circle-open", size=18, color="#595959", line=dict(width=2.5)),
-            text=[f"{who}{prev_cycle}: {v}" for v in cf["previous_label"]],
+            text=[E(f"{who}{prev_cycle}: {v}") for v in cf["previous_label"]],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False))
     for direction, (name, symbol, colour, _) in DIRECTION_STYLE.items():
         sel = cf.index[cf["direction"] == direction].tolist()
@@ -247,7 +250,7 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
             type="scatter", x=[pos[rows[r]["label"]] for r in sel], y=sel, mode="markers",
             name=f"{cycle}: {name.lower()}",
             marker=dict(symbol=symbol, size=15, color=colour, line=dict(color="#ffffff", width=1)),
-            text=[f"{who}{cycle}: {rows[r]['label']} ({name.lower()})" for r in sel],
+            text=[E(f"{who}{cycle}: {rows[r]['label']} ({name.lower()})") for r in sel],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False))
 
     words = []
@@ -287,7 +290,7 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
     2020-2023: 18 of 30 · 2023-2026: 24 of 30".
 
     `theme_rows`: `analysis.peers.theme_rows(review)`; `cycles`: `analysis.peers.theme_cycles(review)`."""
-    from analysis.peers import theme_cycle_columns  # analysis is pure; no cycle of imports at load
+    from analysis.themes import theme_cycle_columns  # analysis is pure; no cycle of imports at load
 
     tr = theme_rows[theme_rows["criterion"].astype(str) != ""].reset_index(drop=True) if len(theme_rows) else theme_rows
     if tr is None or tr.empty:
@@ -311,7 +314,7 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
             name="2019: more than half of plans (range)",
             marker=dict(color="#c8c8c8", line=dict(color="#7f7f7f", width=1),
                         pattern=dict(shape="/", fgcolor="#7f7f7f", size=8, solidity=0.2)),
-            hovertext=[f"2019: {e} (more than half of plans)" for e in band["extent"]],
+            hovertext=[E(f"2019: {e} (more than half of plans)") for e in band["extent"]],
             hovertemplate="%{hovertext}<extra></extra>"))
     point = tr[tr["extent_low"].notna() & (tr["extent_high"] == tr["extent_low"])]
     if len(point):
@@ -319,7 +322,7 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
             x=point["extent_low"].tolist(), y=point.index.tolist(), mode="markers",
             name="2019: as the review said it",
             marker=dict(symbol="star", size=16, color="#7f7f7f", line=dict(color=style.TEXT, width=1)),
-            hovertext=[f"2019: {m}" for m in point["extent_meaning"]],
+            hovertext=[E(f"2019: {m}") for m in point["extent_meaning"]],
             hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False))
 
     # Later cycles: one shape and colour per cycle, joined per theme by a thin line.
@@ -342,13 +345,14 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
             continue
         fig.add_trace(go.Scatter(
             x=[int(tr.at[r, names["count"]]) for r in sel], y=sel, mode="markers",
-            name=f"{c}: plans {met}",
+            name=E(f"{c}: plans {met}"),
             marker=dict(symbol=CYCLE_SYMBOLS[i % len(CYCLE_SYMBOLS)], size=13,
                         color=style.OKABE_ITO[i % len(style.OKABE_ITO)], line=dict(color="#ffffff", width=1)),
-            hovertext=[f"{c}: {int(tr.at[r, names['count']])} of {int(tr.at[r, names['plans']])} plans {met}"
-                       f" criterion {tr.at[r, 'criterion']}"
-                       f"{' (' + str(tr.at[r, 'criterion_name']) + ')' if tr.at[r, 'criterion_name'] else ''}<br>"
-                       f"{'published figure' if tr.at[r, names['source']] == 'published' else 'counted from the scores'}"
+            hovertext=[E(f"{c}: {int(tr.at[r, names['count']])} of {int(tr.at[r, names['plans']])} plans {met}"
+                         f" criterion {tr.at[r, 'criterion']}"
+                         f"{' (' + str(tr.at[r, 'criterion_name']) + ')' if tr.at[r, 'criterion_name'] else ''}")
+                       + "<br>" + ("published figure" if tr.at[r, names['source']] == 'published'
+                                   else "counted from the scores")
                        for r in sel],
             hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False))
 
@@ -365,9 +369,9 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
     if all_plans:
         fig.add_vline(x=all_plans / 2, line=dict(color="#7f7f7f", width=1, dash="dot"))
         fig.add_vline(x=all_plans, line=dict(color="#7f7f7f", width=1, dash="dot"))
-    ticktext = [f"{_wrap(t)}<br>(criterion {crit})" for t, crit in zip(tr["theme"], tr["criterion"])]
+    ticktext = [f"{_wrap(t)}<br>{E(f'(criterion {crit})')}" for t, crit in zip(tr["theme"], tr["criterion"])]
     fig.update_xaxes(range=[0, xmax * 1.04], fixedrange=True,
-                     title=dict(text=f"plans {met}<br>(dotted lines: half and all plans)", font=dict(size=TEXT_SIZE)))
+                     title=dict(text=f"{E(f'plans {met}')}<br>(dotted lines: half and all plans)", font=dict(size=TEXT_SIZE)))
     _rows(fig, ticktext, words, 0, extra=20)
     fig.update_layout(barmode="overlay", hovermode="closest")
     return fig

@@ -5,7 +5,9 @@ at all (missing file, not a workbook, damaged, anything unexpected). Never a tra
 
 With --json, exactly one JSON object on stdout:
     {"ok": bool, "errors": [PROBLEM], "warnings": [PROBLEM], "summary": SUMMARY}
-    PROBLEM = {"sheet": str|null, "row": int|null, "column": str|null, "message": str}
+    PROBLEM = {"sheet": str|null, "row": int|null, "column": str|null, "message": str, "record": str|null}
+    (record: the partnership and cycle a row of Scores, Submissions or Plans is about, from its own
+    Partnership and Cycle cells as written, e.g. "Fife, 2023-2026"; else null)
     SUMMARY = {"partnerships": int, "criteria": int, "cycles": [str],
                "coverage": {CYCLE: {CRITERION: {LABEL: n, ..., "Not assessed": n}}},
                "submitted": {CYCLE: {PARTNERSHIP: "YYYY-MM-DD" | null}}}
@@ -13,11 +15,14 @@ Coverage has every cycle with rows in Scores and every criterion, counted with t
 scale labels (all of them, zeros included); "Not assessed" is the partnerships in the workbook
 less those assessed (blank cells, missing rows and missing criterion columns all count).
 Submitted has every cycle with rows in Submissions and each partnership with a row there.
+
+Output into a pipe that closes early (`... | head -1`) ends quietly, with the same exit status.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import pandas as pd
@@ -54,12 +59,13 @@ def report(review: Review) -> dict:
 
 
 def _plain(p: Problem) -> dict:
-    return {"sheet": p.sheet, "row": None if p.row is None else int(p.row), "column": p.column, "message": p.message}
+    return {**p.as_dict(), "row": None if p.row is None else int(p.row)}
 
 
 def describe(p: Problem) -> str:
-    """'Sheet Scores, row 7, column E (4. Data): message'."""
-    where = p.where()
+    """'Sheet Scores, row 7 (Fife, 2023-2026), column E (4. Data): message'."""
+    where = Problem(p.sheet, p.row, p.column, p.message).where() if not (p.record and p.row) else ", ".join(
+        [f"sheet {p.sheet}"] * bool(p.sheet) + [f"row {p.row} ({p.record})"] + [f"column {p.column}"] * bool(p.column))
     return f"{where[:1].upper()}{where[1:]}: {p.message}" if where else p.message
 
 
@@ -98,16 +104,24 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback: say what happened, in one line
         result, status = _unreadable(f"The workbook could not be checked ({exc.__class__.__name__}: {exc})."), 2
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        out = json.dumps(result, ensure_ascii=False)
     elif status == 2:
-        print(f"{args.file}: cannot be read. {result['errors'][0]['message']}")
+        out = f"{args.file}: cannot be read. {result['errors'][0]['message']}"
     else:
-        print(text_report(args.file, result))
+        out = text_report(args.file, result)
+    try:
+        print(out)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`| head -1`): as Python's docs on SIGPIPE advise, point stdout at
+        # devnull so the flush at exit does not fail again, and stop without a traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return status
 
 
 def _unreadable(message: str) -> dict:
-    return {"ok": False, "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
+    return {"ok": False, "errors": [Problem(None, None, None, message).as_dict()],
             "warnings": [], "summary": dict(EMPTY_SUMMARY)}
 
 

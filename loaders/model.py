@@ -33,6 +33,10 @@ from dataclasses import dataclass, field, asdict
 import pandas as pd
 
 NOT_ASSESSED = "Not assessed"
+# Said wherever per-partnership data of an illustrative workbook (Review.illustrative) is shown:
+# pages, downloads (CSV, PNG), reports. Plain text, no Markdown.
+ILLUSTRATIVE_NOTE = ("Illustrative data: every per-partnership score and date in this workbook is made up. "
+                     "It is not any partnership's real result.")
 
 _DATE = "datetime64[ns]"
 SCHEMA: dict[str, dict[str, str]] = {
@@ -68,6 +72,10 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    # Which partnership and cycle the row is about, from its own Partnership and Cycle cells as
+    # written ("Fife, 2023-2026"): rows of Scores, Submissions and Plans only, else None. It follows
+    # from sheet and row, so it takes no part in comparing problems.
+    record: str | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -104,6 +112,8 @@ class Review:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     about: str = ""
+    # The About sheet's `Illustrative` row (format 1.1): every per-partnership score and date is made up.
+    illustrative: bool = False
 
     @property
     def ok(self) -> bool:

@@ -53,6 +53,8 @@ MET_WORDS = {"yes": "yes", "y": "yes", "true": "yes", "partly": "partly", "parti
              "partially": "partly", "no": "no", "n": "no", "false": "no"}
 YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False,
           "0": False, "": False}
+# The About sheet's Illustrative row: yes or no (blank is not an answer there).
+ILLUSTRATIVE_WORDS = {k: v for k, v in YES_NO.items() if k}
 TEXT_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d",
                      "%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%B-%Y"]
 CYCLE = re.compile(r"(\d{4})\s*[-–/]\s*(\d{4})")
@@ -391,12 +393,27 @@ class _Checker:
         self.scored: dict[tuple, tuple] = {}      # (cycle, criterion) -> count per scale label in Scores
         self.present: dict[str, dict[str, set]] = {}  # sheet -> cycle -> partnerships with a row
         self.usable: set[str] = set()             # sheets read without a fatal problem
+        self.records: dict[str, list] = {}        # sheet as named -> [Table, {row number: index} or None]
 
     def error(self, sheet, row, column, message):
-        self.errors.append(Problem(sheet, row, column, message))
+        self.errors.append(Problem(sheet, row, column, message, self.record(sheet, row)))
 
     def warn(self, sheet, row, column, message):
-        self.warnings.append(Problem(sheet, row, column, message))
+        self.warnings.append(Problem(sheet, row, column, message, self.record(sheet, row)))
+
+    def record(self, sheet, row) -> str | None:
+        """'Fife, 2023-2026': the Partnership and Cycle cells of a data row of a RECORD_SHEETS sheet, as written."""
+        entry = self.records.get(sheet) if row is not None else None
+        if entry is None:
+            return None
+        t, index = entry
+        if index is None:                         # built once, on the sheet's first problem
+            index = entry[1] = dict(zip(t.numbers, range(len(t.numbers))))
+        i = index.get(row)
+        if i is None:
+            return None
+        cells = [cell_text(t.rows[i][c]) for c in (t.col("Partnership"), t.col("Cycle")) if c is not None]
+        return ", ".join(c for c in cells if c) or None
 
     def grid(self, actual: str) -> list[list]:
         ahead = self.ahead.pop(actual, None)
@@ -415,8 +432,8 @@ class _Checker:
         except WorkbookUnreadable:
             raise
         except Exception as exc:  # a damaged sheet: report it, keep checking the others
-            self.error(actual, None, None, f"Sheet {actual} could not be read ({exc.__class__.__name__}); "
-                                           "save the workbook again from Excel.")
+            self.error(actual, None, None, f"Sheet {actual} could not be read: its contents are damaged or "
+                                           "not laid out as Excel writes them. Save the workbook again from Excel.")
             return None
         table = _table(actual, grid)
         if table is None:
@@ -436,6 +453,8 @@ class _Checker:
                                                          f"header row (row {table.header_row}). It is required.")
         if not missing:
             self.usable.add(canonical)
+        if canonical in RECORD_SHEETS:
+            self.records[actual] = [table, None]
         return None if missing else table
 
     def required_texts(self, t: Table, column: str) -> list[str]:
@@ -491,6 +510,7 @@ class _Checker:
                 first[key] = row
 
 
+RECORD_SHEETS = ("Scores", "Submissions", "Plans")  # a problem in a row says whose record it is (Problem.record)
 _NOT_A_DATE = object()     # a cell that is not a date, in Checker.dates
 _FAR_YEAR = object()       # a date whose year is outside DATE_YEARS
 DATE_YEARS = (1900, 2199)  # any date in a review workbook; datetime64[ns] itself ends in 2262
@@ -544,8 +564,9 @@ def _check(ck: _Checker) -> Review:
     themes = _themes(ck, criteria)
     national = _national(ck, cycles, criteria, scale)
     _coverage(ck, partnerships)
+    about, illustrative = _about(ck)
     return Review(partnerships, criteria, scale, cycles, submissions, scores, themes, national,
-                  ck.errors, ck.warnings, _about(ck))
+                  ck.errors, ck.warnings, about, illustrative)
 
 
 # -- Partnerships ----------------------------------------------------------------------------
@@ -994,15 +1015,37 @@ def _coverage(ck: _Checker, partnerships):
                         f"Cycle {cycle} has no row for {_plural(len(missing), 'partnership')}: {', '.join(missing)}.")
 
 
-def _about(ck: _Checker) -> str:
+def _about(ck: _Checker) -> tuple[str, bool]:
+    """The About sheet: its text (one paragraph per row) and its `Illustrative` row (format 1.1), a
+    row whose first filled cell is `Illustrative` and whose next filled cell is yes or no. That row
+    is a setting, not a paragraph: it is left out of the text."""
     actual = ck.sheet_names.get("about")
     if actual is None:
-        return ""
+        return "", False
     try:
         grid = ck.grid(actual)
     except WorkbookUnreadable:
         raise
     except Exception:
-        return ""
-    lines = [" ".join(cell_text(c) for c in row if cell_text(c)) for row in grid]
-    return "\n".join(line for line in lines if line)
+        return "", False
+    lines, illustrative, first = [], False, None
+    for number, row in enumerate(grid, 1):                    # list index + 1 = Excel row
+        filled = [(i, c) for i, c in enumerate(row) if cell_text(c)]
+        if filled and norm(filled[0][1]).rstrip(":").rstrip() == "illustrative":
+            where, value = (filled[1] if len(filled) > 1 else (filled[0][0] + 1, ""))
+            flag = ILLUSTRATIVE_WORDS.get(norm(value))
+            if first is not None:
+                ck.error(actual, number, column_letter(filled[0][0]),
+                         f"The About sheet has a second Illustrative row (the first is row {first}): keep one.")
+            elif flag is None:
+                shown = f"'{cell_text(value)}'" if cell_text(value) else "blank"
+                ck.error(actual, number, column_letter(where),
+                         f"Illustrative is {shown}: it must be yes (every per-partnership score and date is "
+                         "made up) or no (the data is real).")
+            else:
+                first, illustrative = number, flag
+            continue
+        line = " ".join(cell_text(c) for _, c in filled)
+        if line:
+            lines.append(line)
+    return "\n".join(lines), illustrative

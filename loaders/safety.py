@@ -10,6 +10,9 @@
    cell, so two cells far apart (A1 and XFD1048576: a 5 KB file) make it allocate hundreds of GB
    and abort the whole process (tafia/calamine#693). `sheet_extent` finds the furthest cell
    reference before calamine sees the sheet; a sheet over MAX_SHEET_CELLS is refused.
+4. Every XML part's prolog: a document type declaration (<!DOCTYPE ...>, which Excel never writes)
+   is refused, whatever it declares: it is how an "entity bomb" (entities defined by entities,
+   a few KB that expand to gigabytes) or an external entity would reach a parser.
 
 Reading never runs anything: python-calamine reads cell values only. It never runs macros (VBA
 parts are ignored), never evaluates formulas (it reads the value Excel cached with the formula) and
@@ -37,6 +40,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 DAMAGED = ("The file is damaged or incomplete (perhaps cut short while uploading or copying). "
            "Save it again from Excel and retry.")
+DOCTYPE = ("Part of the workbook declares its own XML entities (a document type declaration), which Excel "
+           "never writes and which files built to attack a program use to expand enormously when read "
+           "(an 'entity bomb'); it was not opened. Save the workbook again from Excel.")
+PROLOG_CHUNK = 64 * 1024   # a prolog is read this much at a time, up to the first element
 
 
 def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES, scan_sheets: bool = True) -> None:
@@ -60,7 +67,12 @@ def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES, scan_sheets: bo
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             _check_zip(zf)
-            for name in _sheet_parts(zf) if scan_sheets else ():
+            sheets = _sheet_parts(zf) if scan_sheets else []
+            for name in sorted({n for n in zf.namelist() if n.lower().endswith((".xml", ".rels"))}
+                               | set(sheets)) if scan_sheets else ():
+                if _declares_doctype(zf, name):
+                    raise WorkbookUnreadable(DOCTYPE)
+            for name in sheets:
                 rows, cols = sheet_extent(_stream(zf, name)) or _extent_exact(_stream(zf, name))
                 if rows * cols > MAX_SHEET_CELLS:
                     raise WorkbookUnreadable(
@@ -353,6 +365,35 @@ def _extent_exact(chunks) -> tuple[int, int]:
 
 class _Stop(Exception):
     pass
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _declares_doctype(zf: zipfile.ZipFile, name: str) -> bool:
+    """Whether the part declares a DTD before its first element. Expat reads only the prolog, a
+    chunk at a time, and stops at the declaration's start, before any entity in it is defined."""
+    parser = xml.parsers.expat.ParserCreate()
+
+    def doctype(*_):
+        raise _Doctype
+
+    def element(*_):
+        raise _Stop
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = element
+    try:
+        with zf.open(name) as part:
+            while chunk := part.read(PROLOG_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Doctype:
+        return True
+    except (_Stop, xml.parsers.expat.ExpatError):
+        return False            # an element came first; or not XML at all: its reader says so
+    return False
 
 
 def _guess_kind(data: bytes) -> str:

@@ -79,8 +79,23 @@ def show_tab(at: AppTest, label: str) -> AppTest:
         assert not at.exception, at.exception
     return at
 
+def shown_text(value) -> str:
+    """What a person reads of a markdown element: the HTML blocks that `ui.text` and friends write
+    (`literal.for_page`) without their tags and entities."""
+    s = re.sub(r"<br>", "\n", str(value))
+    return html.unescape(re.sub(r"<[^>]+>", "", s))
+
+
 def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
+    return [shown_text(e.value) for e in elements]
+
+
+def title(at: AppTest) -> str:
+    """The page's title (its h1, written by `ui.title`), as a person reads it."""
+    for e in at.main.markdown:
+        if str(e.value).startswith("<h1>"):
+            return shown_text(e.value)
+    return at.title[0].value if len(at.title) else ""
 
 
 def text(elements) -> str:
@@ -88,7 +103,7 @@ def text(elements) -> str:
 
 
 def footer(at: AppTest) -> str:
-    return at.main.caption[-1].value
+    return shown_text(at.main.caption[-1].value)
 
 
 def table_with(at: AppTest, *columns: str) -> pd.DataFrame:

@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.changes import (BLANK, DATE_COLUMNS, DETAIL_COLUMNS, NO_ROW, SCORE_COLUMNS, compare, contents,
-                              contents_sentence)
+from analysis.changes import (BLANK, DATE_COLUMNS, DETAIL_COLUMNS, NATIONAL_COLUMNS, NO_ROW, SCORE_COLUMNS, compare,
+                              contents, contents_sentence, criterion_label, national_disagreements)
 from builders import make_review, make_sheets
 from loaders import NOT_ASSESSED
 
@@ -31,13 +31,12 @@ def test_first_publish_lists_everything_as_new(base):
     assert ch.first and ch.changed
     assert ch.partnerships_added == ["North", "South", "East", "West"]
     assert ch.cycles_added == ["2020-2023", "2023-2026"]
-    assert ch.criteria_added == ["1", "2", "3"]
+    assert ch.criteria_added == ["1. Criterion 1", "2. Criterion 2", "3. Criterion 3"]
     assert ch.partnerships_removed == [] and ch.cycles_removed == []
     assert ch.scores.empty and list(ch.scores.columns) == SCORE_COLUMNS
     assert ch.dates.empty and list(ch.dates.columns) == DATE_COLUMNS
     assert ch.details.empty and list(ch.details.columns) == DETAIL_COLUMNS
-    assert ch.summary == ("Nothing has been published yet, so there is nothing to compare with: this workbook "
-                          "would be version 1.")
+    assert ch.summary == "There is nothing to compare with: this workbook would be version 1."
 
 
 def test_same_workbook_has_no_changes(base):
@@ -72,7 +71,7 @@ def test_a_changed_score_is_listed_with_old_and_new_label(base):
     new = make_review(scores={("North", "2023-2026"): ["Fully met", "Fully met", "Not met"]})
     ch = compare(base, new)
     assert ch.scores.to_dict("records") == [
-        {"partnership": "North", "cycle": "2023-2026", "criterion": "2", "change": "changed",
+        {"partnership": "North", "cycle": "2023-2026", "criterion": "2. Criterion 2", "change": "changed",
          "old": "Partially met", "new": "Fully met"}]
     assert ch.counts["scores"] == ch.counts["scores_changed"] == 1
     assert ch.summary == "Compared with the published version: 1 score changed."
@@ -83,7 +82,7 @@ def test_a_blank_score_shows_as_not_assessed(base):
     ch = compare(base, new)
     row = ch.scores.iloc[0]
     assert (row["partnership"], row["criterion"], row["old"], row["new"]) == \
-        ("South", "1", "Partially met", NOT_ASSESSED)
+        ("South", "1. Criterion 1", "Partially met", NOT_ASSESSED)
     assert len(ch.scores) == 1
 
 
@@ -92,15 +91,15 @@ def test_a_new_empty_criterion_column_is_not_a_score_change(base):
     for row in sheets["Scores"][1:]:
         row[-1] = None
     ch = compare(base, make_review(sheets))
-    assert ch.criteria_added == ["4"] and ch.criteria_removed == []
+    assert ch.criteria_added == ["4. Criterion 4"] and ch.criteria_removed == []
     assert ch.scores.empty
-    assert ch.summary == "Compared with the published version: 1 criterion added (4)."
+    assert ch.summary == "Compared with the published version: 1 criterion added (4. Criterion 4)."
 
 
 def test_a_new_criterion_with_scores_lists_them_as_added(base):
     ch = compare(base, make_review(criteria=["1", "2", "3", "4"]))
-    assert ch.criteria_added == ["4"]
-    assert set(ch.scores["change"]) == {"added"} and set(ch.scores["criterion"]) == {"4"}
+    assert ch.criteria_added == ["4. Criterion 4"]
+    assert set(ch.scores["change"]) == {"added"} and set(ch.scores["criterion"]) == {"4. Criterion 4"}
     assert len(ch.scores) == 8  # 4 partnerships x 2 cycles
     assert set(ch.scores["old"]) == {NO_ROW}
 
@@ -111,7 +110,7 @@ def test_scores_list_changed_then_added_then_removed_in_workbook_order(base):
     ch = compare(base, new)
     assert list(ch.scores["change"].drop_duplicates()) == ["changed", "added", "removed"]
     changed = ch.scores[ch.scores["change"] == "changed"]
-    assert list(changed["criterion"]) == ["1"]  # South 2023-2026 was Partially met, Not met, Fully met
+    assert list(changed["criterion"]) == ["1. Criterion 1"]  # South 2023-2026 was Partially met, Not met, Fully met
     added = ch.scores[ch.scores["change"] == "added"]
     assert set(added["partnership"]) == {"Fife"} and len(added) == 6
     assert list(added["cycle"]) == ["2020-2023"] * 3 + ["2023-2026"] * 3
@@ -230,20 +229,21 @@ def test_national_figures_themes_peer_groups_and_names_are_compared():
     got = ch.details.to_dict("records")
     assert {"sheet": "Partnerships", "item": "North", "field": "Peer group", "change": "changed",
             "old": "Group A", "new": "Group C"} in got
-    assert {"sheet": "Criteria", "item": "Criterion 2", "field": "Name", "change": "changed",
+    assert {"sheet": "Criteria", "item": "2. A clearer name", "field": "Name", "change": "changed",
             "old": "Criterion 2", "new": "A clearer name"} in got
     assert {"sheet": "Themes 2019", "item": "Data", "field": "Extent", "change": "changed",
             "old": "some", "new": "most"} in got
-    assert {"sheet": "National figures", "item": "2020-2023, criterion 1", "field": "Fully met",
+    assert {"sheet": "National figures", "item": "2020-2023, 1. Criterion 1", "field": "Fully met",
             "change": "changed", "old": "10", "new": "11"} in got
     removed = [r for r in got if r["change"] == "removed"]
     added = [r for r in got if r["change"] == "added"]
     assert {(r["item"], r["field"], r["old"], r["new"]) for r in removed} == {
-        ("2020-2023, criterion 2", "Fully met", "20", NO_ROW), ("2020-2023, criterion 2", "Partially met", "8", NO_ROW),
-        ("2020-2023, criterion 2", "Not met", "2", NO_ROW)}
+        ("2020-2023, 2. A clearer name", "Fully met", "20", NO_ROW),
+        ("2020-2023, 2. A clearer name", "Partially met", "8", NO_ROW),
+        ("2020-2023, 2. A clearer name", "Not met", "2", NO_ROW)}
     assert {(r["item"], r["field"], r["new"]) for r in added} == {
-        ("2023-2026, criterion 1", "Fully met", "12"), ("2023-2026, criterion 1", "Partially met", "14"),
-        ("2023-2026, criterion 1", "Not met", "4")}
+        ("2023-2026, 1. Criterion 1", "Fully met", "12"), ("2023-2026, 1. Criterion 1", "Partially met", "14"),
+        ("2023-2026, 1. Criterion 1", "Not met", "4")}
     assert len(got) == 10
     assert ch.summary == ("Compared with the published version: 10 other details differ (Partnerships, Criteria, "
                           "Themes 2019 and National figures).")
@@ -276,3 +276,44 @@ def test_contents_mentions_warnings():
     review = make_review(submitted={("South", "2023-2026"): dt.date(2026, 1, 1)})  # far after the due date
     assert review.ok and review.warnings
     assert "warning" in contents_sentence(review)
+
+
+# ---------------------------------------------------------------- what viewers see now; criteria by name
+
+def test_the_summary_names_what_viewers_see_now(base):
+    new = make_review(scores={("North", "2023-2026"): ["Fully met", "Fully met", "Not met"]})
+    assert compare(base, new, "the shipped sample").summary == "Compared with the shipped sample: 1 score changed."
+    assert compare(base, make_review(), "the shipped sample").summary.startswith(
+        "No changes: the shipped sample holds the same")
+
+
+def test_criteria_are_named_by_id_and_name_and_removed_ones_by_their_old_name():
+    old = make_review(criteria=["1", "2", "3", "4"])
+    sheets = make_sheets()
+    sheets["Criteria"][1][1] = "Resources"
+    ch = compare(old, make_review(sheets))
+    assert ch.criteria_removed == ["4. Criterion 4"]
+    assert set(ch.scores["criterion"]) == {"4. Criterion 4"}             # its scores, removed
+    assert "1 criterion removed (4. Criterion 4)" in ch.summary
+    assert {"sheet": "Criteria", "item": "1. Resources", "field": "Name", "change": "changed",
+            "old": "Criterion 1", "new": "Resources"} in ch.details.to_dict("records")
+    assert criterion_label("12", "Resources") == "12. Resources"
+    assert criterion_label("6a", "") == criterion_label("6a", None) == criterion_label("6a", "6a") == "6a"
+
+
+def test_national_figures_that_disagree_with_the_scores_are_listed_by_cycle_criterion_and_level():
+    # scores in 2023-2026, criterion 1 (default pattern): Fully met 2, Partially met 1, Not met 1
+    national = [["2020-2023", "1", 10, 15, 5, "r"],                       # 30 published, 4 plans scored
+                ["2023-2026", "1", 2, 1, 1, "r"],                          # agrees
+                ["2023-2026", "2", 3, 1, 0, "r"]]
+    review = make_review(national=national)
+    got = national_disagreements(review)
+    assert list(got.columns) == NATIONAL_COLUMNS
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        ("2020-2023", "1. Criterion 1", "Fully met", 10, 2, 8),
+        ("2020-2023", "1. Criterion 1", "Partially met", 15, 1, 14),
+        ("2020-2023", "1. Criterion 1", "Not met", 5, 1, 4),
+        ("2023-2026", "2. Criterion 2", "Fully met", 3, 1, 2),         # 2023-2026 criterion 1 agrees: not listed
+        ("2023-2026", "2. Criterion 2", "Partially met", 1, 2, -1),
+        ("2023-2026", "2. Criterion 2", "Not met", 0, 1, -1)]
+    assert national_disagreements(make_review()).empty

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import zipfile
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
 import auth
+import datasource
 import ui
+from apptools import csv_frame, download, media  # noqa: F401 (media is a fixture)
 from builders import make_sheets, workbook_bytes
 from store import Store
 
@@ -67,6 +70,16 @@ def button(at: AppTest, label: str):
     return matches[0]
 
 
+def publish(at: AppTest) -> AppTest:
+    """Publish this workbook, then confirm."""
+    button(at, "Publish this workbook").click().run()
+    assert not at.exception, at.exception
+    assert "for everyone?" in texts(at.warning)
+    button(at, "Yes, publish it for everyone").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def sign_in(at: AppTest, name: str = "Ana Analyst", passcode: str = PASSCODE) -> AppTest:
     at.text_input(key="signin_name").input(name)
     at.text_input(key="signin_passcode").input(passcode)
@@ -75,7 +88,8 @@ def sign_in(at: AppTest, name: str = "Ana Analyst", passcode: str = PASSCODE) ->
     return at
 
 
-TABLES = {"table-problems": {"Problem"}, "table-scores-changes": {"Criterion"},
+TABLES = {"table-problems": {"Problem"}, "table-scores-changes": {"Criterion", "Change"},
+          "table-national-check": {"From the scores"},
           "table-dates-changes": {"Partnership", "Field"}, "table-details-changes": {"Sheet"},
           "table-history": {"Shown now"}}
 
@@ -148,10 +162,14 @@ def test_bad_upload_lists_every_error_with_sheet_row_and_column(store_folder):
     upload(at, workbook_bytes(sheets), "bad.xlsx")
     assert "'bad.xlsx' has 3 error(s)" in texts(at.error)
     problems = table(at, "table-problems")
-    assert list(problems.columns) == ["Kind", "Sheet", "Row", "Column", "Problem"]
+    assert list(problems.columns) == ["Kind", "Sheet", "Row", "Record", "Column", "Problem"]
     errors = problems[problems["Kind"] == "Error"]
     assert len(errors) == 3
     assert set(errors["Sheet"]) == {"Scores", "Submissions"}
+    # each row of Scores and Submissions says whose record it is, from its own cells as written
+    records = {(r["Sheet"], int(r["Row"])): r["Record"] for _, r in errors.iterrows()}
+    assert records == {("Submissions", 3): "South, 2020-2023", ("Scores", 6): "North, 2023-2026",
+                       ("Scores", 10): "Glasgw, 2023-2026"}
     assert errors["Row"].notna().all() and (errors["Column"] != "").all()
     assert any("Glasgw" in p for p in errors["Problem"])
     assert any(b.label == "Download the list of problems (CSV)" for b in at.get("download_button"))
@@ -227,7 +245,7 @@ def test_changes_against_the_published_version_are_counted_and_listed(store_fold
     assert "Partnerships added (1): Fife" in summary
     scores = table(at, "table-scores-changes")
     first = scores.iloc[0].to_dict()
-    assert first == {"Partnership": "North", "Cycle": "2023-2026", "Criterion": "2", "Change": "changed",
+    assert first == {"Partnership": "North", "Cycle": "2023-2026", "Criterion": "2. Criterion 2", "Change": "changed",
                      "Published now": "Partially met", "In this upload": "Fully met"}
     dates = table(at, "table-dates-changes")
     assert dates.iloc[0].to_dict() == {"Partnership": "South", "Cycle": "2020-2023", "Field": "Submitted",
@@ -274,8 +292,7 @@ def test_publish_with_the_passcode_creates_version_1(store_folder):
     assert "Signed in as **Ana Analyst** with the analysts' passcode." in texts(at.markdown)
     assert not [t for t in at.text_input if t.key == "signin_passcode"]  # the form is gone once signed in
     at.text_input(key="publish_note").input("First cut of the 2023-2026 scores")
-    button(at, "Publish this workbook").click().run()
-    assert not at.exception, at.exception
+    publish(at)
 
     [version] = versions(store_folder)
     assert version.number == 1 and version.kind == "publish"
@@ -351,8 +368,7 @@ def test_oidc_analyst_on_the_list_publishes_as_their_email(store_folder):
     at = open_page(OIDC_SECRETS, user={"is_logged_in": True, "email": "ana@example.org"})
     assert "Signed in as **ana@example.org**" in texts(at.markdown)
     upload(at, GOOD)
-    button(at, "Publish this workbook").click().run()
-    assert not at.exception
+    publish(at)
     [version] = versions(store_folder)
     assert version.who == "ana@example.org"
 
@@ -411,6 +427,13 @@ def test_rollback_creates_version_3_pointing_at_version_1(store_folder):
     at.selectbox(key="history_version").select(1).run()
     at.text_input(key="rollback_note").input("Version 2 lost West")
     button(at, "Show version 1 to everyone again").click().run()
+    assert not at.exception, at.exception
+    assert len(store.versions()) == 2                              # nothing yet: it asks first
+    ask = texts(at.warning)
+    assert "Show version 1 to everyone again?" in ask
+    assert "instead of version 2 ('second.xlsx')" in ask
+    assert "Compared with version 2, shown now: 1 partnership added (West)" in ask
+    button(at, "Yes, show version 1 to everyone").click().run()
     assert not at.exception, at.exception
 
     v3 = store.get(3)
@@ -472,3 +495,144 @@ def test_banner_offers_stop_preview_on_any_page():
     assert "preview" not in at.session_state
     assert not at.warning
     assert "shipped sample" in at.caption[-1].value
+
+
+# ---------------------------------------------------------------- the checked upload is kept
+
+def away_and_back(at: AppTest, page: str = "views/criteria.py") -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    at.switch_page("views/data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_previewed_upload_stays_when_the_page_is_left_until_it_is_published(store_folder):
+    at = open_page(PASSCODE_SECRETS)
+    sign_in(at)
+    upload(at, GOOD, "mine.xlsx")
+    button(at, "Preview the dashboard with this workbook").click().run()
+    away_and_back(at)
+    assert at.file_uploader(key="upload").value is None             # Streamlit emptied the uploader
+    assert "Preview of your upload 'mine.xlsx'" in texts(at.warning)
+    assert "Kept from earlier in this session: 'mine.xlsx'" in texts(at.info)
+    assert "'mine.xlsx' can be used." in texts(at.success)
+    assert "Upload and check a workbook above first." not in texts(at.caption)
+    assert not button(at, "Publish this workbook").disabled
+    publish(at)
+    [version] = versions(store_folder)
+    assert (version.filename, version.sha256) == ("mine.xlsx", hashlib.sha256(GOOD).hexdigest())
+    assert Store(store_folder).read_bytes(1) == GOOD
+    assert "Published as version 1" in texts(at.success)
+    away_and_back(at)                                               # published: no longer kept
+    assert "Kept from earlier" not in texts(at.info)
+    assert "Upload and check a workbook above first." in texts(at.caption)
+
+
+def test_stopping_the_preview_on_another_page_lets_the_kept_upload_go(store_folder):
+    at = upload(open_page(PASSCODE_SECRETS), GOOD, "mine.xlsx")
+    button(at, "Preview the dashboard with this workbook").click().run()
+    at.switch_page("views/criteria.py").run()
+    button(at, "Stop preview").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("views/data.py").run()
+    assert "Kept from earlier" not in texts(at.info) and "preview" not in at.session_state
+    assert "Upload and check a workbook above first." in texts(at.caption)
+
+
+def test_an_upload_not_previewed_stays_too_and_can_be_removed(store_folder):
+    at = away_and_back(upload(open_page(), GOOD, "mine.xlsx"), "views/overview.py")
+    assert "Kept from earlier in this session: 'mine.xlsx'" in texts(at.info)
+    assert "would be version 1" in texts(at.markdown)
+    button(at, "Remove this upload").click().run()
+    assert not at.exception, at.exception
+    assert "Kept from earlier" not in texts(at.info) and not at.success
+    assert not [b for b in at.button if b.label == "Preview the dashboard with this workbook"]
+
+
+def test_a_new_upload_replaces_the_kept_one(store_folder):
+    at = away_and_back(upload(open_page(), GOOD, "first.xlsx"))
+    other = workbook_bytes(partnerships=["North", "South", "East"])
+    upload(at, other, "second.xlsx")
+    assert "Kept from earlier" not in texts(at.info)
+    assert "'second.xlsx' can be used." in texts(at.success) and "'first.xlsx'" not in texts(at.success)
+    away_and_back(at)
+    assert "Kept from earlier in this session: 'second.xlsx'" in texts(at.info)
+
+
+# ---------------------------------------------------------------- confirming, what viewers see now
+
+def test_publish_asks_first_saying_what_changes_and_cancel_publishes_nothing(store_folder):
+    at = upload(sign_in(open_page(PASSCODE_SECRETS)), GOOD, "mine.xlsx")
+    button(at, "Publish this workbook").click().run()
+    assert not at.exception, at.exception
+    ask = texts(at.warning)
+    assert "Publish 'mine.xlsx' for everyone?" in ask
+    assert "sees it, as version 1, instead of the shipped sample workbook" in ask
+    assert "Compared with the shipped sample: " in ask
+    assert versions(store_folder) == []
+    button(at, "Cancel").click().run()
+    assert not at.exception, at.exception
+    assert "for everyone?" not in texts(at.warning)
+    assert not button(at, "Publish this workbook").disabled
+    assert versions(store_folder) == []
+
+
+def test_the_first_publish_is_compared_with_the_shipped_sample(store_folder):
+    sheets = make_sheets(partnerships=["Fife", "North"], criteria=["1", "12"])
+    sheets["Criteria"][2][1] = "Resources"
+    at = upload(open_page(), workbook_bytes(sheets))
+    assert "What changes against the shipped sample" in [h.value for h in at.subheader]
+    summary = texts(at.markdown)
+    assert "1 partnership added (North), 29 partnerships removed" in summary
+    assert "Compared with the shipped sample: " in summary and "If published, it would be version 1." in summary
+    assert re.search(r"Criteria removed \(\d+\): 2\. National Performance Framework, 3\. Joint Strategic", summary)
+    scores = table(at, "table-scores-changes")
+    assert "Shown now" in scores.columns and "Published now" not in scores.columns
+    fife = scores[(scores["Partnership"] == "Fife") & (scores["Criterion"] == "12. Resources")]
+    assert len(fife) >= 1                                               # criteria named, not bare numbers
+
+
+def test_the_first_publish_is_compared_with_the_csp_workbook_when_it_is_set(store_folder, monkeypatch, tmp_path):
+    path = tmp_path / "fixed.xlsx"
+    path.write_bytes(workbook_bytes(partnerships=["North", "South", "East"]))
+    monkeypatch.setenv("CSP_WORKBOOK", str(path))
+    at = upload(open_page(), GOOD)
+    assert "What changes against the workbook set by CSP\\_WORKBOOK (fixed.xlsx)" in [h.value for h in at.subheader]
+    assert "1 partnership added (West)" in texts(at.markdown)
+
+
+def test_the_workbook_viewers_see_now_can_be_downloaded_before_and_after_publishing(store_folder, media):
+    at = open_page()
+    name, mime, data = download(at, media, "download-viewers")
+    assert (name, data) == (datasource.SAMPLE.name, datasource.SAMPLE.read_bytes())
+    assert mime.endswith("spreadsheetml.sheet")
+    Store(store_folder).publish(GOOD, "v1.xlsx", "ana@example.org", "first")
+    at = open_page()
+    assert download(at, media, "download-viewers")[::2] == ("version-1-v1.xlsx", GOOD)
+
+
+def test_problem_rows_name_their_record_in_the_download_too(store_folder, media):
+    sheets = make_sheets()
+    sheets["Scores"][6][3] = "Brilliant"                                 # Excel row 7: South, 2023-2026
+    at = upload(open_page(), workbook_bytes(sheets), "bad.xlsx")
+    rows = csv_frame(download(at, media, "download-problems")[2])
+    assert list(rows.columns)[:6] == ["Kind", "Sheet", "Row", "Record", "Column", "Problem"]
+    assert rows.loc[rows["Row"] == "7", "Record"].tolist() == ["South, 2023-2026"]
+
+
+def test_national_figures_that_disagree_are_shown_to_the_analyst_before_publishing(store_folder):
+    # scores, 2023-2026 criterion 2 (default pattern): Fully met 1, Partially met 2, Not met 1
+    national = [["2023-2026", "2", 3, 1, 0, "Review report 2025"]]
+    at = upload(open_page(), workbook_bytes(make_sheets(national=national)), "nat.xlsx")
+    assert "'nat.xlsx' can be used." in texts(at.success)
+    warning = texts(at.warning)
+    assert "The National figures sheet disagrees with the scores** for 1 criterion (2023-2026: 2. Criterion 2)" in warning
+    assert "sheet Scores" in warning and "sheet National figures" in warning and "upload the workbook again" in warning
+    found = table(at, "table-national-check")
+    assert found.to_dict("records") == [
+        {"Cycle": "2023-2026", "Criterion": "2. Criterion 2", "Level": level, "Published": published,
+         "From the scores": scored, "Difference (published minus scores)": published - scored}
+        for level, published, scored in (("Fully met", 3, 1), ("Partially met", 1, 2), ("Not met", 0, 1))]
+    agree = upload(open_page(), GOOD)
+    assert "disagrees with the scores" not in texts(agree.warning)

@@ -680,13 +680,72 @@ def test_every_problem_names_sheet_row_and_column_in_plain_english():
 def test_problem_where_and_as_dict():
     p = Problem("Scores", 7, "E (4. Data)", "Bad.")
     assert p.where() == "sheet Scores, row 7, column E (4. Data)"
-    assert p.as_dict() == {"sheet": "Scores", "row": 7, "column": "E (4. Data)", "message": "Bad."}
+    assert p.as_dict() == {"sheet": "Scores", "row": 7, "column": "E (4. Data)", "message": "Bad.", "record": None}
 
 
 def test_about_sheet_is_read_as_text():
     sheets = make_sheets()
     sheets["About"] = [["About this workbook"], [], ["Made", "by hand", 2024]]
     assert read(sheets).about == "About this workbook\nMade by hand 2024"
+
+
+# -- the About sheet's Illustrative row (format 1.1) -------------------------------------------------
+
+def test_illustrative_row_sets_the_flag_and_is_not_about_text():
+    sheets = make_sheets()
+    sheets["About"] = [["About this workbook"], ["Illustrative", "yes"], ["Made by hand"]]
+    review = read(sheets)
+    assert review.ok and review.illustrative is True
+    assert review.about == "About this workbook\nMade by hand"
+
+
+@pytest.mark.parametrize("label, value, expected", [
+    ("Illustrative", "yes", True), ("ILLUSTRATIVE", "Yes", True), (" illustrative. ", "Y", True),
+    ("Illustrative:", "TRUE", True), ("Illustrative", True, True),
+    ("Illustrative", "no", False), ("illustrative", "N", False), ("Illustrative", "false", False),
+    ("Illustrative", False, False)])
+def test_illustrative_row_reads_yes_and_no_forgivingly(label, value, expected):
+    sheets = make_sheets()
+    sheets["About"] = [[label, value]]
+    review = read(sheets)
+    assert review.ok, review.errors
+    assert review.illustrative is expected and review.about == ""
+
+
+def test_illustrative_row_may_start_in_a_later_column():
+    sheets = make_sheets()
+    sheets["About"] = [[None, "Illustrative", None, "yes"]]
+    assert read(sheets).illustrative is True
+
+
+def test_no_about_sheet_or_no_row_means_real_data():
+    assert make_review().illustrative is False
+    sheets = make_sheets()
+    sheets["About"] = [["Scores are made up for illustration"], ["Illustrative data, see above"]]
+    review = read(sheets)
+    assert review.ok and review.illustrative is False
+    assert review.about == "Scores are made up for illustration\nIllustrative data, see above"
+
+
+@pytest.mark.parametrize("row, column, shown", [(["Illustrative", "maybe"], "B", "'maybe'"),
+                                                (["Illustrative"], "B", "blank"),
+                                                ([None, "Illustrative", "sort of"], "C", "'sort of'")])
+def test_illustrative_row_with_another_value_is_an_error_with_its_place(row, column, shown):
+    sheets = make_sheets()
+    sheets["About"] = [["About this workbook"], [], row]
+    review = read(sheets)
+    assert not review.ok and review.illustrative is False
+    problem = only(review.errors, "Illustrative")
+    assert (problem.sheet, problem.row, problem.column) == ("About", 3, column)
+    assert f"Illustrative is {shown}: it must be yes" in problem.message
+
+
+def test_two_illustrative_rows_are_an_error():
+    sheets = make_sheets()
+    sheets["About"] = [["Illustrative", "yes"], ["Illustrative", "no"]]
+    problem = only(read(sheets).errors, "second Illustrative row")
+    assert (problem.sheet, problem.row, problem.column) == ("About", 2, "A")
+    assert "the first is row 1" in problem.message
 
 
 # -- reading Scores ahead, in another thread -------------------------------------------------------

@@ -35,7 +35,8 @@ def write(tmp_path, name="w.xlsx", **kwargs) -> Path:
 def assert_shape(obj: dict) -> None:
     assert set(obj) == {"ok", "errors", "warnings", "summary"} and isinstance(obj["ok"], bool)
     for problem in obj["errors"] + obj["warnings"]:
-        assert set(problem) == {"sheet", "row", "column", "message"}
+        assert set(problem) == {"sheet", "row", "column", "message", "record"}
+        assert problem["record"] is None or (isinstance(problem["record"], str) and problem["record"])
         assert problem["sheet"] is None or isinstance(problem["sheet"], str)
         assert problem["row"] is None or type(problem["row"]) is int
         assert problem["column"] is None or isinstance(problem["column"], str)
@@ -88,7 +89,8 @@ def test_warnings_alone_still_exit_0(tmp_path):
     assert status == 0 and obj["ok"] and obj["warnings"][0]["row"] == 2
     text = check(path)
     assert text.returncode == 0
-    assert "Sheet Submissions, row 2, column C (Submitted): Submitted 1 January 2018 is before" in text.stdout
+    assert ("Sheet Submissions, row 2 (North, 2020-2023), column C (Submitted): Submitted 1 January 2018 is before"
+            in text.stdout)
 
 
 def test_bad_workbook_exits_1_and_lists_every_error(tmp_path):
@@ -101,12 +103,45 @@ def test_bad_workbook_exits_1_and_lists_every_error(tmp_path):
     assert status == 1
     assert_shape(obj)
     assert obj["ok"] is False and len(obj["errors"]) == 2
-    assert {"sheet": "Scores", "row": 7, "column": "D (2)"}.items() <= obj["errors"][1].items()
+    assert {"sheet": "Scores", "row": 7, "column": "D (2)", "record": "South, 2023-2026"}.items() <= \
+        obj["errors"][1].items()
     text = check(path)
     assert text.returncode == 1 and text.stderr == ""
     assert "cannot be used until the errors are fixed (2 errors, 1 warning)" in text.stdout
-    assert "Sheet Scores, row 7, column D (2): 'Brilliant' is not on the scale" in text.stdout
-    assert "Sheet Submissions, row 2, column A (Partnership): 'Nowhere' is not a partnership" in text.stdout
+    assert "Sheet Scores, row 7 (South, 2023-2026), column D (2): 'Brilliant' is not on the scale" in text.stdout
+    assert ("Sheet Submissions, row 2 (Nowhere, 2020-2023), column A (Partnership): 'Nowhere' is not a partnership"
+            in text.stdout)
+
+
+def test_each_problem_row_says_whose_record_it_is_as_written(tmp_path):
+    sheets = make_sheets()
+    sheets["Scores"][6][3] = "Brilliant"                       # Excel row 7: South, 2023-2026
+    sheets["Scores"][3][0] = "  glasgw "                        # row 4: a name that matches nothing, as typed
+    sheets["Submissions"][2][1] = ""                            # row 3: no cycle: the partnership alone
+    path = tmp_path / "bad.xlsx"
+    workbook_bytes(sheets, path)
+    status, obj = check_json(path)
+    records = {(p["sheet"], p["row"]): p["record"] for p in obj["errors"] + obj["warnings"]}
+    assert records[("Scores", 7)] == "South, 2023-2026"
+    assert records[("Scores", 4)] == "glasgw, 2020-2023"
+    assert records[("Submissions", 3)] == "South"
+    # problems not about one row of Scores or Submissions name no record
+    assert all(p["record"] is None for p in obj["warnings"] if p["row"] is None)
+
+
+@pytest.mark.parametrize("flags", [(), ("--json",)])
+def test_a_pipe_closed_early_ends_without_a_traceback(tmp_path, flags):
+    """`python -m loaders check FILE | head -1`: the reader has gone before anything is written."""
+    sheets = make_sheets()
+    sheets["Scores"] += [[f"Nowhere {i}", C2, "Fully met", "Fully met", "Fully met"] for i in range(300)]
+    path = tmp_path / "many.xlsx"
+    workbook_bytes(sheets, path)
+    proc = subprocess.Popen([sys.executable, "-m", "loaders", "check", str(path), *flags], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                                         # closed long before the check ends
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1                          # still "it has errors"
+    assert stderr == ""                                         # no traceback, no "Exception ignored"
 
 
 @pytest.mark.parametrize("content", [None, b"", b"name,cycle\nFife,2020-2023\n", b"PK\x03\x04broken"])

@@ -16,6 +16,13 @@ from loaders import WorkbookUnreadable, read_workbook
 from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, OLE_MAGIC, _extent_exact, sheet_extent
 
 REPO = Path(__file__).resolve().parents[1]
+# what a message to an analyst must never hold: a Python class name (XmlError, BadZipFile,
+# zipfile.LargeZipFile: CamelCase, or a word ending in Error/Exception) or a traceback
+CLASS_NAME = re.compile(r"\b[A-Z][a-z0-9]+[A-Z]\w*|\b\w+(?:Error|Exception)\b|Traceback|\w\.\w+\(")
+
+
+def assert_plain(message: str) -> None:
+    assert not CLASS_NAME.search(message), f"not plain words: {message!r}"
 
 
 def refused(data, **kwargs) -> str:
@@ -23,7 +30,17 @@ def refused(data, **kwargs) -> str:
         read_workbook(data, **kwargs)
     message = info.value.message
     assert message and message[0].isupper() and message.endswith("."), message
+    assert_plain(message)
     return message
+
+
+def shown(data) -> list[str]:
+    """Every message an analyst is shown for the file: why it is unreadable, or its problems."""
+    try:
+        review = read_workbook(data)
+    except WorkbookUnreadable as e:
+        return [e.message]
+    return [p.message for p in [*review.errors, *review.warnings]]
 
 
 def rezip(data: bytes, change) -> bytes:
@@ -167,6 +184,77 @@ def test_part_lying_about_its_size_is_not_read_past_it():
     assert any(p.sheet == "Scores" and "could not be read" in p.message for p in review.errors)
 
 
+# -- XML entities: an "entity bomb" (billion laughs) and its relatives ------------------------------
+
+LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(2, 10)).replace("&lol1;", "&lol;")
+          + "]>")
+
+
+def with_entities(part: str, prolog: str = LAUGHS, use: str = "&lol9;") -> bytes:
+    """A valid workbook whose `part` gets `prolog` before its root element and, in a sheet, `use`
+    in place of its first inline text."""
+    sheets = make_sheets()
+    target = part_of(sheets, part) if part in sheets else part
+
+    def change(name, body):
+        if name != target:
+            return body
+        body = re.sub(rb"^<\?xml[^>]*\?>", b"", body)
+        body = re.sub(rb"<t>[^<]*</t>", f"<t>{use}</t>".encode(), body, count=1)
+        return b'<?xml version="1.0" encoding="UTF-8"?>' + prolog.encode() + body
+    return rezip(workbook_bytes(sheets), change)
+
+
+@pytest.mark.parametrize("part", ["Scores", "Partnerships", "xl/workbook.xml", "xl/styles.xml",
+                                  "[Content_Types].xml", "xl/_rels/workbook.xml.rels"])
+def test_entity_bomb_is_refused_in_plain_words(part):
+    message = refused(with_entities(part))
+    assert "entity bomb" in message and "Save the workbook again from Excel" in message
+
+
+def test_a_doctype_behind_a_long_comment_is_refused_too():
+    prolog = "<!--" + "padding " * 20_000 + "-->" + '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    assert "entity bomb" in refused(with_entities("Scores", prolog, "&e;"))
+
+
+def test_an_undefined_entity_is_reported_in_plain_words():
+    messages = shown(with_entities("Scores", prolog="", use="&lol9;"))  # no DTD: calamine meets it
+    assert any("Sheet Scores could not be read" in m for m in messages), messages
+    for m in messages:
+        assert_plain(m)
+
+
+def hostile_files() -> dict[str, bytes]:
+    """The broken and hostile files of this module that need no isolation, by name."""
+    good = workbook_bytes(make_sheets())
+    other_zip = io.BytesIO()
+    with zipfile.ZipFile(other_zip, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    sheets = make_sheets()
+    lying, name = bytearray(good), part_of(sheets, "Scores").encode()
+    entry = next(i for i in range(len(lying)) if lying[i:i + 4] == b"PK\x01\x02"
+                 and lying[i + 46:i + 46 + len(name)] == name)
+    lying[entry + 24:entry + 28] = (200).to_bytes(4, "little")
+    return {"csv": b"Partnership,Cycle\nFife,2020-2023\n", "pdf": b"%PDF-1.7\n1 0 obj",
+            "html": b"<!DOCTYPE html><html><body>Sign in</body></html>", "png": b"\x89PNG\r\n\x1a\n\x00",
+            "empty": b"", "docx": other_zip.getvalue(), "truncated": good[:len(good) // 2],
+            "cut short": good[:-30], "ole": OLE_MAGIC + bytes(600), "lying size": bytes(lying),
+            "entity bomb": with_entities("Scores"), "undefined entity": with_entities("Scores", "", "&x;"),
+            "sheet not xml": rezip(good, lambda n, b: b"\x00\xff not xml" if n == part_of(sheets, "Scores") else b),
+            "workbook part not xml": rezip(good, lambda n, b: b"<workbook>&bad;" if n == "xl/workbook.xml" else b),
+            "styles not xml": rezip(good, lambda n, b: b"<styleSheet>&bad;" if n == "xl/styles.xml" else b)}
+
+
+@pytest.mark.parametrize("name", list(hostile_files()))
+def test_no_message_about_a_hostile_file_shows_a_class_name(name):
+    messages = shown(hostile_files()[name])
+    assert messages
+    for message in messages:
+        assert_plain(message)
+
+
 # -- far-flung cells: calamine would allocate rows x columns and abort ------------------------------
 
 def run_isolated(code: str) -> subprocess.CompletedProcess:
@@ -193,6 +281,7 @@ def test_far_flung_cells_are_refused_before_calamine_sees_them(sheet_data):
         "try:\n    read_workbook(data)\nexcept WorkbookUnreadable as e:\n    print('REFUSED', e.message)\n")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "REFUSED" in result.stdout and "far beyond any review workbook" in result.stdout
+    assert_plain(result.stdout)
 
 
 @pytest.mark.parametrize("xml,expected", [

@@ -580,12 +580,11 @@ def test_sample_tile_map_places_every_partnership(sample):
 def _national_figures(review) -> list[go.Figure]:
     """Every national chart for every cycle of `review` (and one without data), with the arguments
     the pages pass: count and share, both criterion orders, names shown and hidden, both x axes."""
-    from analysis.peers import anonymise, apply_names, full_phrase
-
-    def hidden(frame, keep):
-        return apply_names(frame, anonymise(review, keep), ("partnership", "Partnership"))
+    from analysis.common import full_phrase
+    from analysis.names import hidden, label_key
 
     keep = str(review.partnerships["partnership"].iloc[0])    # its name stays, the others are hidden
+    hidden_review = hidden(review, keep, label_key(b"k" * 32, "v"))
     figures = []
     for cycle in review.cycles["cycle"].tolist() + ["1999-2002"]:
         cov = N.coverage(review, cycle)
@@ -596,10 +595,8 @@ def _national_figures(review) -> list[go.Figure]:
                 figures.append(C.coverage_bar.__wrapped__(cov, review.labels, x=x, order=order))
         heat = N.heatmap_frame(review, cycle)
         figures.append(C.heatmap.__wrapped__(heat, review.labels))
-        if not heat.empty:      # as the Criteria page hides names: anonymised, sorted by the new names
-            shown = hidden(heat, keep).sort_values(["partnership", "criterion_order"]).assign(
-                partnership_order=lambda f: f["partnership"].rank(method="dense").astype(int))
-            figures.append(C.heatmap.__wrapped__(shown, review.labels))
+        if not heat.empty:      # as the Criteria page shows it with names hidden
+            figures.append(C.heatmap.__wrapped__(N.heatmap_frame(hidden_review, cycle), review.labels))
         change = N.change_since_previous(review, cycle)
         figures.append(C.dumbbell.__wrapped__(change))
         for order in orders:
@@ -608,7 +605,7 @@ def _national_figures(review) -> list[go.Figure]:
         figures.append(C.timeline_cumulative.__wrapped__(t.cumulative, t.due_date, t.extended_due_date,
                                                          total=t.expected))
         figures.append(C.timeline_cumulative.__wrapped__(t.cumulative, None, t.extended_due_date))
-        figures.append(C.submission_points.__wrapped__(hidden(t.partnerships, keep)))
+        figures.append(C.submission_points.__wrapped__(N.timeline(hidden_review, cycle).partnerships))
         figures.append(C.submission_points.__wrapped__(t.partnerships, x="date"))
         figures.append(C.submission_points.__wrapped__(t.partnerships, sort="workbook", height=500))
         figures.append(C.tile_map.__wrapped__(N.partnership_fully_met(review, cycle), label=full_phrase(review)[1]))
@@ -637,3 +634,16 @@ def test_charts_built_from_dicts_pass_plotlys_own_checks(small, sample, monkeypa
     for fig in figures:
         checked = go.Figure(fig.to_dict())              # raises on anything plotly would refuse
         assert json.loads(pio.to_json(checked)) == json.loads(pio.to_json(fig, validate=False))
+
+
+def test_heatmap_table_heads_each_criterion_with_its_id_and_name():
+    """The heatmap's Data tab names the criteria ("12. Resources"), not bare IDs (issue 17), in the
+    workbook's order, with the names exactly as written; a name that is only the ID is not doubled."""
+    sheets = make_sheets(partnerships=["North", "South"], criteria=["12", "3b", "7"],
+                         scores={("North", "2023-2026"): ["Fully met", None, "Not met"]})
+    for row, name in zip(sheets["Criteria"][1:], ["Resources", "Data <b>and</b> evidence", "7"]):
+        row[1] = name
+    table = N.heatmap_table(N.heatmap_frame(review_of(sheets), "2023-2026"))
+    assert list(table.columns) == ["Partnership", "12. Resources", "3b. Data <b>and</b> evidence", "7"]
+    assert table.iloc[0].tolist() == ["North", "Fully met", "Not assessed", "Not met"]
+    assert table["Partnership"].tolist() == ["North", "South"]

@@ -9,6 +9,7 @@ functions the pages call.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import json
 from pathlib import Path
 
@@ -17,13 +18,14 @@ import pandas as pd
 import pytest
 
 from apptools import (as_text, chart_alt, chart_spec, chart_specs, charts, choose, csv_frame, download, footer, go, media, show_tab,  # noqa: F401
-                      metrics, open_app, table_with, text, texts)
+                      metrics, open_app, shown_text, table_with, text, texts, title)
 from builders import make_sheets, workbook_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample-review.xlsx"
 NATIONAL_CSV = ROOT.parent / "shared" / "reference" / "national-figures.csv"
-ILLUSTRATIVE = "every per-partnership score and date in this sample is made up"
+ILLUSTRATIVE = "Every per-partnership score and date in this workbook is made up"
+CSV_CAVEAT = {"Illustrative": "yes (made-up data)"}  # the last column of an illustrative workbook's CSVs
 DATA_PAGES = ["views/overview.py", "views/criteria.py", "views/timeline.py", "views/partnership.py",
               "views/themes.py", "views/definitions.py"]
 FM, PM, NM = "Fully met", "Partially met", "Not met"
@@ -52,8 +54,16 @@ def sample_on_time(cycle: str) -> tuple[int, int, int]:
 
 
 def headings(at) -> list[str]:
-    """Every header and subheader of the main area, in page order (chart cards use one or the other)."""
-    return [e.value for e in at.main if getattr(e, "type", "") in ("header", "subheader")]
+    """Every heading below the title in the main area, in page order: st.header / st.subheader, and the
+    h2-h3 that ui.heading writes (chart cards, workbook text)."""
+    out = []
+    for e in at.main:
+        kind = getattr(e, "type", "")
+        if kind in ("header", "subheader"):
+            out.append(e.value)
+        elif kind == "markdown" and re.match(r"<h[23][ >]", str(e.value)):
+            out.append(shown_text(e.value))
+    return out
 
 
 def use_workbook(monkeypatch, tmp_path, sheets: dict, name: str = "w.xlsx") -> Path:
@@ -67,7 +77,7 @@ def use_workbook(monkeypatch, tmp_path, sheets: dict, name: str = "w.xlsx") -> P
 
 def test_overview_on_the_sample_2023_2026(media):
     at = open_app()
-    assert at.title[0].value == "Children's Services Plans 2023-2026: overview"
+    assert title(at) == "Children's Services Plans 2023-2026: overview"
     assert at.sidebar.selectbox(key="cycle").value == "2023-2026"  # the default: the latest with scores
     assert ILLUSTRATIVE in text(at.info)
     assert "Data: the shipped sample workbook" in footer(at) and "illustrative" in footer(at)
@@ -91,9 +101,9 @@ def test_overview_on_the_sample_2023_2026(media):
                         "the weakest were Resources (8), SMART (10) and Manageable/Measurable Priorities (12).")
     shown = texts(at.markdown)
     assert expected in shown
-    assert ("**7 criteria fully met by at least two thirds of plans:** "
+    assert ("7 criteria fully met by at least two thirds of plans: "
             + ", ".join(names[c] for c in well["criterion"]) + ".") in shown
-    assert "**Least often fully met:** Resources (8 of 30), SMART (10 of 30), Manageable/Measurable Priorities (12 of 30)." in shown
+    assert "Least often fully met: Resources (8 of 30), SMART (10 of 30), Manageable/Measurable Priorities (12 of 30)." in shown
 
     # the criteria card: the national figures; its CSV is the same table
     table = table_with(at, "ID", "Fully met", "Partially met", "Not met")
@@ -101,7 +111,7 @@ def test_overview_on_the_sample_2023_2026(media):
     assert table["Fully met"].tolist() == nat["fully_met"].tolist()
     name, mime, data = download(at, media, "download-overview-criteria")
     assert (name, mime) == ("criteria-2023-2026.csv", "text/csv")
-    pd.testing.assert_frame_equal(csv_frame(data), as_text(table))
+    pd.testing.assert_frame_equal(csv_frame(data), as_text(table).assign(**CSV_CAVEAT))
     # the tile map's table: every partnership, the count of criteria it fully met
     tiles = table_with(at, "Partnership", "Criteria fully met")
     assert tiles["Partnership"].tolist() == [p["Partnership"] for p in partnerships]
@@ -112,7 +122,7 @@ def test_overview_on_the_sample_2023_2026(media):
 def test_overview_and_timeline_on_the_sample_2020_2023():
     at = open_app()
     choose(at, "cycle", "2020-2023")
-    assert at.title[0].value == "Children's Services Plans 2020-2023: overview"
+    assert title(at) == "Children's Services Plans 2020-2023: overview"
     received, on_time, late = sample_on_time("2020-2023")
     assert (received, on_time, late) == (30, 11, 19)
     assert metrics(at) == {"Partnerships": "30", "Plans received": "30", "On time": "11", "Late": "19",
@@ -120,7 +130,7 @@ def test_overview_and_timeline_on_the_sample_2020_2023():
     assert ILLUSTRATIVE in text(at.info) and "shipped sample" in footer(at)
 
     go(at, "views/timeline.py")
-    assert at.title[0].value == "When plans were received, 2020-2023"
+    assert title(at) == "When plans were received, 2020-2023"
     assert ("11 of 30 plans were received by the extended deadline of 31 March 2021; 19 came later and none "
             "are outstanding.") in texts(at.markdown)
     per = table_with(at, "Partnership", "Status")
@@ -142,13 +152,13 @@ def test_every_page_on_the_sample_says_it_is_illustrative():
         assert "per-partnership scores and dates are illustrative" in footer(at), page
     choose(at, "partnership", "Fife")  # the partnership page with a partnership chosen, too
     go(at, "views/partnership.py")
-    assert at.title[0].value == "Fife, 2023-2026"
+    assert title(at) == "Fife, 2023-2026"
     assert ILLUSTRATIVE in text(at.info)
 
 
 def test_criteria_on_the_sample_equals_the_published_figures(media):
     at = open_app("views/criteria.py")
-    assert at.title[0].value == "Criteria coverage, 2023-2026"
+    assert title(at) == "Criteria coverage, 2023-2026"
     assert ILLUSTRATIVE in text(at.info)
     assert not at.warning  # the sample's scores add up to the published figures
     nat = national("2023-2026")
@@ -164,11 +174,11 @@ def test_criteria_on_the_sample_equals_the_published_figures(media):
     assert table["Criterion"].tolist() == [names[c] for c in nat["criterion"]]
     name, _, data = download(at, media, "download-criteria-coverage")
     assert name == "criteria-coverage-2023-2026.csv"
-    pd.testing.assert_frame_equal(csv_frame(data), as_text(table))
+    pd.testing.assert_frame_equal(csv_frame(data), as_text(table).assign(**CSV_CAVEAT))
     # the heatmap's table: every partnership by every criterion
-    heat = table_with(at, "Partnership", "6a", "15")
+    heat = table_with(at, "Partnership", "6a. Children's Services", "15. Links to Plans & Reports")
     assert heat.shape == (30, 17)
-    assert (heat["1"] == FM).sum() == 28 and (heat["12"] == NM).sum() == 13
+    assert (heat["1. Vision"] == FM).sum() == 28 and (heat["12. Resources"] == NM).sum() == 13
     # change since 2020-2023, for the criteria published in both reviews
     change = table_with(at, "Fully met 2020-2023", "Fully met 2023-2026")
     before = national("2020-2023").set_index("criterion")["fully_met"]
@@ -182,7 +192,7 @@ def test_criteria_order_by_share_fully_met_reorders_chart_and_table(media):
     at = open_app("views/criteria.py")
     workbook_order = national("2023-2026")["criterion"].tolist()
     assert table_with(at, "ID", "Fully met")["ID"].tolist() == workbook_order
-    at.radio(key="criteria_order").set_value("By share fully met").run()
+    at.radio(key="criteria_order").set_value("By share at the best level").run()
     assert not at.exception
     nat = national("2023-2026")
     by_share = nat.sort_values("fully_met", ascending=False, kind="stable")["criterion"].tolist()
@@ -206,7 +216,7 @@ def test_criteria_on_the_sample_2020_2023_matches_the_published_criteria():
     at = open_app()
     choose(at, "cycle", "2020-2023")
     go(at, "views/criteria.py")
-    assert at.title[0].value == "Criteria coverage, 2020-2023"
+    assert title(at) == "Criteria coverage, 2020-2023"
     assert not at.warning
     table = table_with(at, "ID", "Fully met").set_index("ID")
     nat = national("2020-2023")
@@ -219,21 +229,30 @@ def test_criteria_on_the_sample_2020_2023_matches_the_published_criteria():
     assert not [h for h in headings(at) if h.startswith("Change in plans")]
 
 
-def test_criteria_2017_2020_without_figures_says_so():
+def test_a_cycle_without_figures_says_what_exists_and_links_there():
+    """2017-2020 in the sample has only the 2019 review's themes: the pages that need scores, figures
+    or dates say so, name what the workbook has for that cycle, and link to the page that shows it."""
     at = open_app()
     choose(at, "cycle", "2017-2020")
+    for page, needs in (("views/criteria.py", "per-partnership scores or published national figures"),
+                        ("views/overview.py", "per-partnership scores or published national figures"),
+                        ("views/timeline.py", "submission dates")):
+        go(at, page)
+        note = text(at.info)
+        assert f"There is nothing to show here for 2017-2020.** The workbook has no {needs} for 2017-2020; " \
+               "it has the 2019 review's themes." in note, page
+        assert "cycles with figures: 2023-2026, 2020-2023" in note
+        links = [(e.proto.page, e.proto.label) for e in at.main.get("page_link")]
+        assert links == [("themes", "2019 themes for 2017-2020")], page
+        assert not at.main.dataframe and not charts(at) and not at.main.metric and not at.exception
+        assert ILLUSTRATIVE in text(at.info) and "shipped sample" in footer(at)
+    choose(at, "partnership", "Fife")
+    go(at, "views/partnership.py")
+    assert "There is nothing to show here for 2017-2020." in text(at.info) and not charts(at)
+    # a cycle with figures shows its page as before
+    choose(at, "cycle", "2020-2023")
     go(at, "views/criteria.py")
-    assert at.title[0].value == "Criteria coverage, 2017-2020"
-    assert texts(at.warning) == ["There are no scores or published figures for 2017-2020. "
-                                 "Choose another cycle in the sidebar."]
-    assert not at.main.dataframe and not charts(at) and not at.exception
-    assert ILLUSTRATIVE in text(at.info) and "shipped sample" in footer(at)
-    go(at, "views/timeline.py")
-    assert texts(at.warning) == ["There are no submission records for 2017-2020. Choose another cycle in the sidebar."]
-    go(at, "views/overview.py")
-    assert "There are no scores or published figures for 2017-2020." in texts(at.markdown)
-    assert metrics(at)["Partnerships"] == "30" and metrics(at)["Plans received"] == "–"
-    assert not charts(at) and not at.exception
+    assert charts(at) and "nothing to show" not in text(at.info)
 
 
 # ====================================================================== national figures
@@ -246,7 +265,7 @@ def test_published_figures_for_a_cycle_without_scores(monkeypatch, tmp_path):
     at = open_app()
     choose(at, "cycle", "2020-2023")
     go(at, "views/criteria.py")
-    assert at.title[0].value == "Criteria coverage, 2020-2023"
+    assert title(at) == "Criteria coverage, 2020-2023"
     assert "**Published totals.** The workbook has no per-partnership scores for 2020-2023" in text(at.info)
     assert not at.warning
     table = table_with(at, "ID", FM)
@@ -320,15 +339,15 @@ def test_four_level_scale_on_every_page(monkeypatch, tmp_path, media):
     # ---- overview
     at = open_app()
     assert not at.exception
-    assert at.title[0].value == "Children's Services Plans 2023-2026: overview"
+    assert title(at) == "Children's Services Plans 2023-2026: overview"
     assert not at.info  # not the sample
     assert metrics(at) == {"Partnerships": "12", "Plans received": "12", "On time": str(sum(d <= 0 for d in DAYS4)),
                            "Late": str(sum(d > 0 for d in DAYS4)), "Not yet received": "0"}
     assert metrics(at)["On time"] == "8"
     assert ("In 2023-2026, 2 of 5 criteria were rated Excellent in at least two thirds of the 12 plans; the weakest "
             "were Criterion E (1), Criterion B (2) and Criterion C (5).") in texts(at.markdown)
-    assert "**2 criteria rated Excellent by at least two thirds of plans:** Criterion A, Criterion D." in texts(at.markdown)
-    assert ("**Least often rated Excellent:** Criterion E (1 of 12), Criterion B (2 of 12), Criterion C (5 of 12)."
+    assert "2 criteria rated Excellent by at least two thirds of plans: Criterion A, Criterion D." in texts(at.markdown)
+    assert ("Least often rated Excellent: Criterion E (1 of 12), Criterion B (2 of 12), Criterion C (5 of 12)."
             in texts(at.markdown))
     table = table_with(at, "ID", "Excellent")
     assert list(table.columns) == ["ID", "Criterion", *LEVELS4, "Not assessed",
@@ -351,10 +370,10 @@ def test_four_level_scale_on_every_page(monkeypatch, tmp_path, media):
     assert table["Excellent"].tolist() == list(excellent.values())
     assert "9 of 12 plans were rated Excellent on Criterion A; Criterion E was rated Excellent least often (1 of 12)." \
         in texts(at.markdown)
-    heat = table_with(at, "Partnership", "A", "E")
+    heat = table_with(at, "Partnership", "A. Criterion A", "E. Criterion E")
     assert heat["Partnership"].tolist() == AREAS
-    assert heat["C"].tolist() == [v or "Not assessed" for v in COLUMNS4["C"]]
-    at.radio(key="criteria_order").set_value("By share rated Excellent").run()
+    assert heat["C. Criterion C"].tolist() == [v or "Not assessed" for v in COLUMNS4["C"]]
+    at.radio(key="criteria_order").set_value("By share at the best level").run()
     assert table_with(at, "ID", "Excellent")["ID"].tolist() == ["A", "D", "C", "B", "E"]
     # change since 2020-2023 (the builder's rotating pattern gives each criterion 3 Excellent of 12)
     change = table_with(at, "Change (plans)")
@@ -374,7 +393,7 @@ def test_four_level_scale_on_every_page(monkeypatch, tmp_path, media):
     # ---- partnership (Cedar: Excellent on A, C, D; Good on B and E)
     choose(at, "partnership", "Cedar")
     go(at, "views/partnership.py")
-    assert at.title[0].value == "Cedar, 2023-2026"
+    assert title(at) == "Cedar, 2023-2026"
     assert ("Cedar was rated Excellent on 3 of 5 criteria in 2023-2026; 1 is a strength that fewer than half of "
             "plans were rated Excellent.") in texts(at.markdown)
     standing = table_with(at, "ID", "Cedar")
@@ -398,7 +417,7 @@ def test_four_level_scale_on_every_page(monkeypatch, tmp_path, media):
     go(at, "views/themes.py")
     assert [h for h in headings(at) if h in {t[0] for t in THEMES4}] == [t[0] for t in THEMES4]
     md = texts(at.markdown)
-    assert "> All plans set out a vision" in md and "> Most plans had clear governance" in md
+    assert "All plans set out a vision" in md and "Most plans had clear governance" in md
     assert any(m.startswith("2019: Shared vision: all plans.") and "9 of 12 plans in 2023-2026" in m for m in md)
     assert "2019: Governance: more than half of plans (the review said 'most')." in md
     # the scale's own words, never "fully met" (text, chart summary, table, chart)
@@ -438,7 +457,7 @@ def test_timeline_statuses_and_plans_not_yet_received(monkeypatch, tmp_path):
     sheets["Submissions"][-5][3] = "yes"  # North's 2023-2026 plan was published in draft
     use_workbook(monkeypatch, tmp_path, sheets)
     at = open_app("views/timeline.py")
-    assert at.title[0].value == "When plans were received, 2023-2026"
+    assert title(at) == "When plans were received, 2023-2026"
     assert "2 of 5 plans were received by the deadline of 1 April 2023; 1 came later and 2 are outstanding." \
         in texts(at.markdown)
     per = as_text(table_with(at, "Partnership", "Status"))
@@ -474,7 +493,8 @@ def test_a_workbook_with_errors_shows_them_on_every_page(monkeypatch, tmp_path):
     for page in DATA_PAGES:
         go(at, page)
         assert len(at.error) == 1, page
-        assert at.error[0].value.startswith("**The workbook broken.xlsx has 2 error(s), so its data is not shown.**")
+        assert at.error[0].value.startswith("**The workbook has 2 error(s), so its data is not shown.**")
+        assert "File: broken.xlsx" in texts(at.main.markdown)
         problems = table_with(at, "Sheet", "Row", "Column", "Problem")
         assert problems["Sheet"].tolist() == ["Submissions", "Scores"], page
         assert problems["Row"].tolist() == [10, 6]  # Excel's row numbers: header row 1
@@ -495,8 +515,9 @@ def test_an_unreadable_file_gives_a_clear_message(monkeypatch, tmp_path, name):
         go(at, page)
         assert not at.exception
         assert len(at.error) == 1
-        message = at.error[0].value
-        assert message.startswith(f"**The workbook {name} cannot be read.**")
+        assert at.error[0].value == "**The workbook cannot be read.**"
+        message = text(at.main.markdown)
+        assert f"File: {name} " in message
         assert "not an Excel workbook" in message
         assert not charts(at) and not at.main.dataframe and not at.sidebar.selectbox
 
@@ -507,13 +528,15 @@ def test_themes_on_the_sample_lists_every_theme_and_finding(media):
     at = open_app("views/themes.py")
     themes = sample_sheet("Themes 2019")
     assert len(themes) == 8
-    assert at.title[0].value == "The 2019 review's key themes, and since"
+    assert title(at) == "The 2019 review's key themes, and since"
     assert [h for h in headings(at) if h in {t["Theme"] for t in themes}] == [t["Theme"] for t in themes]
     md = texts(at.markdown)
     for t in themes:
-        assert f"> {t['Finding']}" in md, t["Theme"]
+        assert t["Finding"] in md, t["Theme"]
+    quotes = [e.value for e in at.main.markdown if str(e.value).startswith("<blockquote>")]
+    assert len(quotes) == 8  # each finding is a quotation
     linked = [t for t in themes if t["Criterion"] is not None]
-    assert f"{len(linked)} of 8 themes from the 2019 review follow a criterion into later cycles." in md[1]
+    assert any(f"{len(linked)} of 8 themes from the 2019 review follow a criterion into later cycles." in m for m in md)
     # a theme without a criterion is listed, with the review's words and no figures
     assert "2019: Governance and accountability: more than half of plans (the review said 'majority')." in md
     # a linked theme gives the criterion's published count for 2023-2026 (criterion 6a: 22 of 30)
@@ -553,18 +576,18 @@ def test_definitions_show_every_criterion_question():
 def test_selections_survive_page_switches():
     at = open_app("views/criteria.py")
     choose(at, "cycle", "2020-2023")
-    assert at.title[0].value == "Criteria coverage, 2020-2023"
+    assert title(at) == "Criteria coverage, 2020-2023"
     go(at, "views/timeline.py")
-    assert at.title[0].value == "When plans were received, 2020-2023"
+    assert title(at) == "When plans were received, 2020-2023"
     assert at.sidebar.selectbox(key="cycle").value == "2020-2023"
     go(at, "views/overview.py")
-    assert at.title[0].value == "Children's Services Plans 2020-2023: overview"
+    assert title(at) == "Children's Services Plans 2020-2023: overview"
     choose(at, "partnership", "Highland")
     go(at, "views/partnership.py")
-    assert at.title[0].value == "Highland, 2020-2023"
+    assert title(at) == "Highland, 2020-2023"
     go(at, "views/themes.py")
     go(at, "views/partnership.py")
-    assert at.title[0].value == "Highland, 2020-2023"
+    assert title(at) == "Highland, 2020-2023"
     assert at.sidebar.selectbox(key="partnership").value == "Highland"
 
 
@@ -580,7 +603,7 @@ def test_a_copied_link_reopens_the_same_view():
     at.query_params.update({"cycle": "2020-2023", "partnership": "Fife", "hide": "true"})
     at.run()
     go(at, "views/partnership.py")
-    assert at.title[0].value == "Fife, 2020-2023"
+    assert title(at) == "Fife, 2020-2023"
     assert at.sidebar.selectbox(key="cycle").value == "2020-2023"
     assert at.sidebar.toggle(key="hide").value is True
     assert "Other partnerships' names are hidden on this page and in its downloads." in texts(at.caption)
@@ -611,7 +634,7 @@ def test_chart_pages_preload_streamlits_plotly_code_once():
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("views/definitions.py").run()
-    assert at.title[0].value == "Definitions" and _preload_scripts(at) == []
+    assert title(at) == "Definitions" and _preload_scripts(at) == []
 
 
 def test_without_streamlits_plotly_bundle_the_charts_are_st_plotly_charts(monkeypatch):
@@ -647,3 +670,146 @@ def test_a_cards_closed_tab_is_not_built(monkeypatch):
     show_tab(at, "Data")
     assert made == ["heatmap_table"]
     assert "Partnership" in table_with(at, "Partnership").columns   # the table is there, and complete
+
+
+# ====================================================================== illustrative data (About sheet)
+# Whether per-partnership data is made up is the workbook's own `Illustrative` row (format 1.1), not
+# where the workbook came from: the caveat follows the data into a published version, a preview and
+# CSP_WORKBOOK, and into CSV downloads and the report; a workbook of real results has none.
+
+ALL_PAGES = DATA_PAGES + ["views/accessibility.py", "views/data.py"]
+PASSCODE = "correct horse"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def illustrative_sheets(flag: str | None = "yes") -> dict:
+    sheets = make_sheets()
+    sheets["About"] = [["A workbook for trying the dashboard out"]] + ([["Illustrative", flag]] if flag else [])
+    return sheets
+
+
+def open_as_analyst() -> "AppTest":
+    """The app on the Data page, signed in with the analysts' passcode (as in tests/test_data_page.py)."""
+    import auth
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets.update({"analysts": {"passcode_hash": auth.hash_passcode(PASSCODE)}})
+    at.run()
+    go(at, "views/data.py")
+    at.text_input(key="signin_name").input("Ana Analyst")
+    at.text_input(key="signin_passcode").input(PASSCODE)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def publish(at, data: bytes, name: str):
+    """Check and publish a workbook on the Data page, as an analyst does."""
+    go(at, "views/data.py")
+    at.file_uploader(key="upload").set_value((name, data, XLSX)).run()
+    next(b for b in at.button if b.label == "Publish this workbook").click().run()
+    assert not at.exception, at.exception
+    if "Published as version" not in text(at.success):      # the page asks to confirm first
+        next(b for b in at.button if b.label.lower().startswith(("yes", "confirm"))).click().run()
+        assert not at.exception, at.exception
+    assert "Published as version" in text(at.success)
+    return at
+
+
+def about_text(at) -> str:
+    """The Definitions page's element that shows the workbook's About text."""
+    found = [str(e.value) for e in [*at.main.get("markdown"), *at.main.get("text")]
+             if "A workbook for trying the dashboard out" in str(e.value)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def caveat_on_every_page(at) -> dict[str, tuple[bool, bool]]:
+    """{page: (the banner says illustrative, the footer says illustrative)}, Partnership with Fife or North."""
+    names = set(at.sidebar.selectbox(key="partnership").options)
+    choose(at, "partnership", "Fife" if "Fife" in names else "North")
+    seen = {}
+    for page in ALL_PAGES:
+        go(at, page)
+        seen[page] = (ILLUSTRATIVE in text(at.info), "illustrative" in footer(at).lower())
+    return seen
+
+
+def test_publishing_the_sample_keeps_the_caveat_and_a_real_workbook_has_none(media):
+    at = open_as_analyst()
+    publish(at, SAMPLE.read_bytes(), "sample-review.xlsx")
+    assert "version 1 (sample-review.xlsx)" in footer(at)
+    assert caveat_on_every_page(at) == {page: (True, True) for page in ALL_PAGES}
+    go(at, "views/criteria.py")
+    _, _, data = download(at, media, "download-criteria-coverage")
+    assert csv_frame(data).columns[-1] == "Illustrative" and set(csv_frame(data)["Illustrative"]) == {"yes (made-up data)"}
+    viewer = open_app()                                    # anyone else's fresh session, too
+    assert "version 1 (sample-review.xlsx)" in footer(viewer) and ILLUSTRATIVE in text(viewer.info)
+
+    # a real workbook (no Illustrative row) published over it: the caveat goes, everywhere
+    go(at, "views/data.py")
+    at.file_uploader(key="upload").set_value(("real.xlsx", workbook_bytes(), XLSX)).run()
+    assert any(m.startswith("Compared with the published version: this workbook is not marked illustrative "
+                            "(About sheet) where the published version is") for m in texts(at.markdown))
+    assert "This workbook is marked illustrative" not in text(at.info)
+    publish(at, workbook_bytes(), "real.xlsx")
+    assert caveat_on_every_page(at) == {page: (False, False) for page in ALL_PAGES}
+    go(at, "views/criteria.py")
+    _, _, data = download(at, media, "download-criteria-coverage")
+    assert "Illustrative" not in csv_frame(data).columns
+
+
+def test_an_illustrative_workbook_says_so_in_pages_csvs_and_the_report(monkeypatch, tmp_path, media):
+    import html
+
+    from loaders.model import ILLUSTRATIVE_NOTE
+
+    use_workbook(monkeypatch, tmp_path, illustrative_sheets("yes"))   # not the sample: CSP_WORKBOOK
+    at = open_app()
+    assert caveat_on_every_page(at) == {page: (True, True) for page in ALL_PAGES}
+    go(at, "views/overview.py")
+    table = table_with(at, "ID", "Fully met", "Partially met", "Not met")
+    _, _, data = download(at, media, "download-overview-criteria")
+    pd.testing.assert_frame_equal(csv_frame(data), as_text(table).assign(**CSV_CAVEAT))
+    go(at, "views/partnership.py")
+    _, _, data = download(at, media, "report")
+    report = html.unescape(data.decode("utf-8"))
+    assert ILLUSTRATIVE_NOTE in report
+    assert report.index(ILLUSTRATIVE_NOTE) < report.index("Each criterion")   # near the top
+    go(at, "views/definitions.py")
+    assert "Illustrative" not in about_text(at)                  # a setting, not a paragraph of About
+
+
+def test_a_workbook_marked_not_illustrative_has_no_caveat(monkeypatch, tmp_path, media):
+    from apptools import document_text
+    from loaders.model import ILLUSTRATIVE_NOTE
+
+    use_workbook(monkeypatch, tmp_path, illustrative_sheets("no"))
+    at = open_app()
+    assert caveat_on_every_page(at) == {page: (False, False) for page in ALL_PAGES}
+    go(at, "views/partnership.py")
+    _, _, data = download(at, media, "report")
+    assert ILLUSTRATIVE_NOTE not in document_text(data)
+    go(at, "views/definitions.py")
+    assert "Illustrative" not in about_text(at)
+
+
+def test_the_data_page_says_an_upload_is_illustrative_before_publishing():
+    from datasource import store_folder
+    from store import Store
+
+    Store(store_folder()).publish(workbook_bytes(), "real.xlsx", "ana@example.org", "real results")
+    at = open_app("views/data.py")
+    assert ILLUSTRATIVE not in text(at.info)                 # real data is published: no caveat
+    at.file_uploader(key="upload").set_value(("training.xlsx", workbook_bytes(illustrative_sheets("yes")), XLSX)).run()
+    assert not at.exception, at.exception
+    assert "**This workbook is marked illustrative (About sheet)**" in text(at.info)
+    summary = "\n".join(texts(at.markdown))
+    assert ("Compared with the published version: this workbook is marked illustrative (About sheet: its "
+            "per-partnership scores and dates are made up) where the published version is not") in summary
+    details = table_with(at, "Sheet", "Item", "Field")
+    assert details[["Sheet", "Field", "Published now", "In this upload"]].values.tolist() == [
+        ["About", "Illustrative", "no", "yes"]]
+    at.file_uploader(key="upload").set_value(("real-again.xlsx", workbook_bytes(illustrative_sheets("no")), XLSX)).run()
+    assert "marked illustrative" not in text(at.info) and "marked illustrative" not in "\n".join(texts(at.markdown))

@@ -8,6 +8,8 @@ every CSV download and the HTML report are searched for other partnerships' name
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,9 +17,12 @@ import pytest
 
 from apptools import (as_text, charts, choose, csv_frame, document_text, download, download_keys, find_names,  # noqa: F401
                       go, hide_names, media, metrics, names_and_aliases, open_app, page_strings, show_tab,
-                      table_with, text, texts)
+                      table_with, text, texts, title)
 from builders import make_sheets, workbook_bytes
+from analysis import peers as P
+from charts import style
 from loaders import read_workbook
+from report import partnership_report_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample-review.xlsx"
@@ -68,22 +73,22 @@ def workbook(monkeypatch, tmp_path):
 def test_choose_with_the_pages_own_picker_then_the_sidebar(workbook):
     workbook(crafted())
     at = open_app(PAGE)
-    assert at.title[0].value == "Your partnership against its peers"
+    assert title(at) == "Your partnership against its peers"
     picker = at.selectbox(key="partnership_pick")
     assert picker.options == PARTS and picker.value is None
     assert not at.main.dataframe and not charts(at)
 
     picker.select("Fife").run()
     assert not at.exception
-    assert at.title[0].value == "Fife, 2023-2026"
+    assert title(at) == "Fife, 2023-2026"
     assert at.sidebar.selectbox(key="partnership").value == "Fife"  # the picker sets the shared selection
 
     choose(at, "partnership", "Angus")
-    assert at.title[0].value == "Angus, 2023-2026"
-    assert texts(at.markdown)[0].startswith("Angus fully met 2 of 5 criteria in 2023-2026")
+    assert title(at) == "Angus, 2023-2026"
+    assert texts(at.markdown)[1].startswith("Angus fully met 2 of 5 criteria in 2023-2026")  # [0]: the title
     go(at, "views/overview.py")
     go(at, PAGE)
-    assert at.title[0].value == "Angus, 2023-2026"  # kept across pages
+    assert title(at) == "Angus, 2023-2026"  # kept across pages
 
 
 # ====================================================================== what it shows
@@ -93,10 +98,10 @@ def test_standing_strengths_priorities_change_and_timing(workbook, media):
     at = open_app()
     choose(at, "partnership", "Fife")
     go(at, PAGE)
-    assert at.title[0].value == "Fife, 2023-2026"
+    assert title(at) == "Fife, 2023-2026"
     assert not at.info  # not the sample
     assert ("Fife fully met 2 of the 4 criteria assessed (of 5) in 2023-2026; 2 are strengths that fewer than "
-            "half of plans fully met, and 2 are priorities that more than half of plans fully met.") == texts(at.markdown)[0]
+            "half of plans fully met, and 2 are priorities that more than half of plans fully met.") == texts(at.markdown)[1]
 
     # Counts per criterion over the 7 plans (Clackmannanshire all blank; Fife blank on 5):
     #   1: FM 1 (Fife)  PM 2  NM 3  blank 1        Tay peers (Fife, Dundee, P&K): FM 1 of 3
@@ -158,9 +163,9 @@ def test_a_partnership_with_no_scores_and_no_plan(workbook):
     at = open_app()
     choose(at, "partnership", "Clackmannanshire")
     go(at, PAGE)
-    assert at.title[0].value == "Clackmannanshire, 2023-2026"
+    assert title(at) == "Clackmannanshire, 2023-2026"
     md = texts(at.markdown)
-    assert md[0] == "Clackmannanshire has no assessed criteria in 2023-2026."
+    assert md[1] == "Clackmannanshire has no assessed criteria in 2023-2026."  # [0]: the title
     standing = table_with(at, "ID", "Clackmannanshire")
     assert standing["Clackmannanshire"].tolist() == [NA] * 5
     assert standing[f"Plans: {FM}"].tolist() == [1, 4, 1, 4, 3]  # the others are still counted
@@ -214,7 +219,7 @@ def _show_all(at, keep: str) -> None:
     go(at, PAGE)
     at.toggle(key="show_ranks").set_value(True).run()
     assert not at.exception
-    assert at.title[0].value.startswith(f"{keep}, ")
+    assert title(at).startswith(f"{keep}, ")
 
 
 def test_hidden_names_on_the_sample(media):
@@ -230,7 +235,7 @@ def test_hidden_names_on_the_sample(media):
     assert download_keys(at) == ["download-partnership-standing", "download-partnership-change", "report"]
 
     hide_names(at)
-    assert at.title[0].value == "Fife, 2023-2026"
+    assert title(at) == "Fife, 2023-2026"
     assert "Other partnerships' names are hidden on this page and in its downloads." in texts(at.caption)
     strings, files = _everything(at, media)
     assert find_names(strings, others) == []
@@ -262,3 +267,120 @@ def test_hidden_names_with_aliases_and_names_inside_criteria(workbook, media):
     standing = table_with(at, "ID", "Fife")
     assert standing["Criterion"].iloc[4].startswith("Links with ")
     assert standing[f"Plans: {FM}"].tolist() == [1, 4, 1, 4, 3]  # the numbers do not change
+
+
+# ====================================================================== the report follows the page
+
+def _report(at, media) -> str:
+    name, mime, data = download(at, media, "report")
+    assert mime == "text/html"
+    return data.decode("utf-8")
+
+
+def _peer_cells(report: str) -> list[str]:
+    """The "best level: peer group" cell ("n of m") of each row of the report's criteria table."""
+    table = report.split("<h2>Each criterion</h2>", 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<td class="num">\d+%<br><span class="muted">(\d+ of \d+)</span></td></tr>', table)
+
+
+def test_the_report_follows_the_peer_group_chosen_in_the_sidebar(media):
+    """Highland's own group is Rural; with Cities chosen, the page compares with Cities, and so must
+    the downloaded report (it said Rural and used Rural's figures)."""
+    review = read_workbook(SAMPLE.read_bytes())
+    at = open_app()
+    choose(at, "partnership", "Highland")
+    choose(at, "peer", "Cities")
+    go(at, PAGE)
+    cycle = title(at).split(", ", 1)[1]
+    page_shares = table_with(at, "ID", "Highland")["Share of peer group fully met (%)"].tolist()
+
+    cities = P.standing(review, cycle, "Highland", "Cities")
+    rural = P.standing(review, cycle, "Highland", "Rural")
+    expected = [f"{int(c)} of {int(n)}" for c, n in zip(cities["peer_full_count"], cities["peer_plans"])]
+    assert expected != [f"{int(c)} of {int(n)}" for c, n in zip(rural["peer_full_count"], rural["peer_plans"])]
+
+    report = _report(at, media)
+    words = document_text(report.encode())
+    assert "Peer group: Cities (3 partnerships" in words
+    assert "Peer group: Rural" not in words
+    assert _peer_cells(report) == expected
+    # the same percentages as the page's table
+    shares = re.findall(r'<td class="num">(\d+)%<br><span class="muted">\d+ of \d+</span></td></tr>',
+                        report.split("<h2>Each criterion</h2>", 1)[1].split("</table>", 1)[0])
+    assert [int(s) for s in shares] == [int(s) for s in page_shares]
+
+    choose(at, "peer", "Islands")          # another choice, another report
+    assert "Peer group: Islands (3 partnerships" in document_text(_report(at, media).encode())
+
+
+def test_the_report_shows_the_ranks_when_the_page_does(media):
+    at = open_app()
+    choose(at, "partnership", "Fife")
+    go(at, PAGE)
+    assert "Where each partnership ranks" not in _report(at, media)
+
+    at.toggle(key="show_ranks").set_value(True).run()
+    page_ranks = table_with(at, "Rank", "Partnership")
+    sentence = next(m for m in texts(at.markdown) if m.startswith("Fife ") and " rank " in m)
+    report = _report(at, media)
+    assert "<h2>Where each partnership ranks</h2>" in report
+    assert sentence in document_text(report.encode())
+    rows = re.findall(r'<tr><td class="num">(\d+)(?: \(tied\))?</td><td>(?:<strong>)?([^<]+)', report)
+    assert [(int(r), html.unescape(p)) for r, p in rows] == list(zip(page_ranks["Rank"], page_ranks["Partnership"]))
+
+    at.toggle(key="show_ranks").set_value(False).run()
+    assert "Where each partnership ranks" not in _report(at, media)
+
+
+def test_the_reports_data_line_is_the_footers_once(media):
+    at = open_app()
+    choose(at, "partnership", "Fife")
+    go(at, PAGE)
+    report = document_text(_report(at, media).encode())
+    assert "Data: Data:" not in report
+    assert "Data: the shipped sample workbook." in report
+
+
+# ---------------------------------------------------------------------- the report's bars
+
+def _bars(report: str) -> list[str]:
+    return re.findall(r'<svg class="dist".*?</svg>', report, flags=re.DOTALL)
+
+
+def test_the_reports_bars_put_the_best_level_where_its_words_and_the_page_chart_do():
+    """The page's chart has the best level on the right; the report's key said "best level on the
+    left" over bars drawn with it on the left. Words, drawing and page now agree: on the right."""
+    review = read_workbook(SAMPLE.read_bytes())
+    colours = style.level_colours(review.labels)
+    report = partnership_report_html(review, "2023-2026", "Fife")
+    legend = re.search(r'<p class="legend muted">(.*?)</p>', report).group(1)
+    assert "best level on the right" in legend and "on the left" not in legend
+    keyed = re.findall(r"</i>([^<]+)</span>", legend)
+    assert keyed == list(reversed(review.labels))                  # the key reads left to right, like the bars
+    for svg in _bars(report):
+        rects = [(float(x), fill) for x, fill in re.findall(r'<rect x="([\d.]+)"[^>]*fill="([^"]+)"', svg)]
+        order = [fill for _, fill in sorted(rects)]
+        assert order[-1] == colours[review.full_label], svg   # the best level is the right-most segment
+        assert order == [colours[lab] for lab in reversed(review.labels) if colours[lab] in order]
+
+
+def test_every_count_in_the_reports_bars_is_written_at_9pt_or_more():
+    """Small segments had no number, or one too small to read once the bar was shrunk to its column.
+    Each count is now written (on its segment, or under the bar when the segment is narrow) at 12 px
+    (9pt) in a bar drawn at its own size (tests/browser/test_chart_tools.py measures it in print)."""
+    review = read_workbook(SAMPLE.read_bytes())
+    report = partnership_report_html(review, "2023-2026", "Highland")
+    standing = P.standing(review, "2023-2026", "Highland")
+    bars = _bars(report)
+    assert len(bars) == len(standing)
+    narrow = 0
+    for svg, (_, row) in zip(bars, standing.iterrows()):
+        counts = sorted(int(row[lab]) for lab in review.labels if int(row[lab]))
+        written = re.findall(r'<text[^>]*font-size="([\d.]+)"[^>]*>(\d+)</text>', svg)
+        assert sorted(int(n) for _, n in written) == counts, svg
+        assert all(float(size) >= 12 for size, _ in written), svg
+        width = re.search(r'<svg[^>]* width="(\d+)"[^>]*viewBox="0 0 (\d+) ', svg)
+        assert width.group(1) == width.group(2)                    # drawn 1:1, not scaled down
+        narrow += '<line' in svg
+    assert narrow >= 3          # the sample has several 1s and 2s among 30 plans: written under their bars
+    assert "width: 100%" not in report.split("svg.dist", 1)[1].split("}", 1)[0]

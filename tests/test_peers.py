@@ -1,10 +1,10 @@
-"""Partnership page and 2019-themes analysis, charts and the downloadable report.
+"""Partnership page and 2019-themes analysis, charts and the downloadable report (hiding names:
+tests/test_names.py).
 
 Every test states its own data through tests/builders.py."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import pathlib
 import re
@@ -17,6 +17,7 @@ import pytest
 
 from builders import make_review, make_sheets
 from analysis import peers as P
+from analysis import themes as T
 from charts import peers as C
 import report
 
@@ -37,8 +38,6 @@ SCORES = {
     ("Highland", BEFORE): [F, F, F, F],
     ("Moray", BEFORE): [F, F, F, F],
 }
-# Names that must never show when Fife hides the others: every other name and alias.
-HIDDEN = ["Tayside", "Glasgow", "Highland", "Moray", "Perth", "Kinross", "Dundee"]
 
 
 def crafted_sheets(peer_groups=GROUPS, scores=SCORES, **kwargs):
@@ -212,82 +211,6 @@ def test_ranks_ties_share_a_rank(review):
 # hiding names
 # ---------------------------------------------------------------------------------------------
 
-def test_anonymise_mapping(review):
-    m = P.anonymise(review, "Fife")
-    assert m["Fife"] == "Fife"
-    others = {k: v for k, v in m.items() if k != "Fife"}
-    assert sorted(others) == sorted(NAMES[1:])
-    assert sorted(others.values()) == [f"Partnership {c}" for c in "ABCD"]
-    assert m == P.name_map(review, "Fife") == P.anonymise(review.partnerships, "Fife")  # stable
-    assert P.name_map(review, "Fife", hide=False)["Moray"] == "Moray"
-    # labels do not follow the alphabetical order of real names (checked on a larger set)
-    names = [f"Area {c}" for c in "ABCDEFGHIJKL"]
-    mm = P.anonymise(names, "Area A")
-    by_label = sorted((v, k) for k, v in mm.items() if k != "Area A")
-    assert [k for _, k in by_label] != sorted(names[1:])
-    assert P.column_letter(0) == "A" and P.column_letter(25) == "Z" and P.column_letter(26) == "AA"
-
-
-def test_apply_names_on_frames_leaves_no_other_name(review):
-    m = P.name_map(review, "Fife")
-    rk = P.apply_names(P.ranks(review, NOW), m)
-    wide = P.apply_names(pd.DataFrame({"Tayside": [1], "Fife": [2]}, index=["Highland"]), m)
-    for frame in (rk, wide, P.ranks(review, NOW, names=m)):
-        text = frame.to_csv()
-        assert "Fife" in text
-        for name in HIDDEN:
-            assert name.lower() not in text.lower(), name
-
-
-def test_scrub_text(review):
-    text = "Glasgow and Perth and Kinross did better than Fife; TAYSIDE too, and dundee; Highlands stays."
-    out = P.scrub_text(text, review, "Fife")
-    m = P.anonymise(review, "Fife")
-    assert out == (f"{m['Glasgow City']} and {m['Tayside']} did better than Fife; {m['Tayside']} too, "
-                   f"and {m['Tayside']}; Highlands stays.")  # whole words only
-    assert P.scrub_text(None, review, "Fife") is None
-    # the kept partnership's own name is safe even when another's name is part of it
-    r = make_review(partnerships=["North Ayrshire", "Ayrshire", "South"], peer_groups={})
-    assert P.scrub_text("North Ayrshire and Ayrshire", r, "North Ayrshire") == \
-        f"North Ayrshire and {P.anonymise(r, 'North Ayrshire')['Ayrshire']}"
-
-
-def test_charts_and_report_hide_every_other_name():
-    sheets = crafted_sheets(themes=[["Views", "Glasgow and Dundee led", "majority", "2"]],
-                            national=[[NOW, "1", 3, 1, 1, "Tayside report; Highland annex"]])
-    for row in sheets["Criteria"][1:]:
-        if row[0] == "2":
-            row[1] = "Links with Glasgow and Perth and Kinross"
-            row[2] = "Does it match Moray's <b>plan</b>?"
-    r = make_review(sheets)
-    assert r.ok, r.errors
-    m = P.name_map(r, "Fife")
-    st = P.standing(r, NOW, "Fife")
-    for col in ("name",):
-        st[col] = st[col].map(lambda t: P.scrub_text(t, r, "Fife", m))
-    ch = P.change(r, NOW, "Fife")
-    ch["name"] = ch["name"].map(lambda t: P.scrub_text(t, r, "Fife", m))
-    figs = [C.spine(st, r.labels, "Fife"), C.change_chart(ch, r.labels, "Fife")]
-    for fig in figs:
-        text = fig.to_json()
-        assert "Fife" in text
-        for name in HIDDEN:
-            assert name.lower() not in text.lower(), name
-
-    doc = report.partnership_report_html(r, NOW, "Fife", hide_names=True,
-                                         provenance="sent by Dundee <analyst>, version 2")
-    plain = html.unescape(doc).lower()
-    for name in HIDDEN:
-        assert name.lower() not in doc.lower() and name.lower() not in plain, name
-    assert "Fife" in doc
-    assert m["Tayside"] in doc  # replaced, not just deleted
-    assert "&lt;analyst&gt;" in doc and "<analyst>" not in doc
-    assert "<b>plan</b>" not in doc
-
-    shown = report.partnership_report_html(r, NOW, "Fife", hide_names=False, provenance="x")
-    assert "Tayside report" in shown and "Links with Glasgow and Perth and Kinross" in shown
-
-
 # ---------------------------------------------------------------------------------------------
 # 2019 themes
 # ---------------------------------------------------------------------------------------------
@@ -314,8 +237,8 @@ def themes_review(**kwargs):
 def test_theme_rows():
     r = themes_review()
     assert r.ok, r.errors
-    assert P.theme_cycles(r) == [BEFORE, NOW]
-    tr = P.theme_rows(r).set_index("theme")
+    assert T.theme_cycles(r) == [BEFORE, NOW]
+    tr = T.theme_rows(r).set_index("theme")
     assert list(tr.index) == [t[0] for t in THEMES]
     assert tr["extent_meaning"].tolist() == ["more than half of plans", "all plans", "3 plans",
                                              "more than half of plans", "not stated", "some plans"]
@@ -335,29 +258,29 @@ def test_theme_rows():
     assert tr.loc["Edge of care", ["2023-2026 fully met", "2023-2026 plans"]].tolist() == [1, 4]
     assert tr.loc["Views", "2023-2026 share"] == pytest.approx(0.6)
     assert tr.loc["Views", "criterion_name"] == "Criterion 1"
-    assert P.themes_sentence(P.theme_rows(r), P.theme_cycles(r)) == (
+    assert T.themes_sentence(T.theme_rows(r), T.theme_cycles(r)) == (
         "5 of 6 themes from the 2019 review follow a criterion into later cycles. In 2023-2026, those "
         "criteria were fully met by between 1 and 3 of 5 plans.")
-    row = P.theme_rows(r).iloc[0]
-    assert P.theme_sentence(row, P.theme_cycles(r)) == (
+    row = T.theme_rows(r).iloc[0]
+    assert T.theme_sentence(row, T.theme_cycles(r)) == (
         "2019: Views: more than half of plans (the review said 'majority'). Criterion 1 (Criterion 1) was "
         "fully met by 2 of 5 plans in 2020-2023; 3 of 5 plans in 2023-2026.")
 
 
 def test_theme_rows_without_themes_sheet():
     r = make_review(partnerships=NAMES, criteria=CRITERIA, scores=SCORES)
-    tr = P.theme_rows(r)
+    tr = T.theme_rows(r)
     assert tr.empty
-    assert list(tr.columns)[:10] == P.THEME_FIXED
+    assert list(tr.columns)[:10] == T.THEME_FIXED
     assert "2023-2026 fully met" in tr.columns
-    assert P.themes_sentence(tr, P.theme_cycles(r)) == "The workbook has no themes from the 2019 review."
-    fig = C.themes_chart(tr, P.theme_cycles(r))
+    assert T.themes_sentence(tr, T.theme_cycles(r)) == "The workbook has no themes from the 2019 review."
+    fig = C.themes_chart(tr, T.theme_cycles(r))
     assert "No 2019 themes" in fig.to_json()
 
 
 def test_themes_chart_draws_only_what_2019_said():
     r = themes_review()
-    tr, cycles = P.theme_rows(r), P.theme_cycles(r)
+    tr, cycles = T.theme_rows(r), T.theme_cycles(r)
     fig = C.themes_chart(tr, cycles)
     traces = {t.name: t for t in fig.data if t.name}
     band = traces["2019: more than half of plans (range)"]
@@ -474,15 +397,6 @@ def test_standing_falls_back_to_published_figures():
     C.spine(st.reset_index(), r.labels, "Fife").to_json()
     doc = report.partnership_report_html(r, BEFORE, "Fife", False, "")
     assert "Published figures (used for criteria without scores), criteria 1, 2: 2020-2023 review" in doc
-
-
-def test_scrub_frame(review):
-    frame = pd.DataFrame({"partnership": ["Tayside", "Fife"], "finding": ["Glasgow led", "Fife followed"],
-                          "count": [1, 2]})
-    out = P.scrub_frame(frame, review, "Fife")
-    text = out.to_csv().lower()
-    assert "fife followed" in text and all(n.lower() not in text for n in HIDDEN)
-    assert out["count"].tolist() == [1, 2]
 
 
 def test_charts_built_from_dicts_pass_plotlys_own_checks(review):

@@ -151,6 +151,16 @@ def test_about_says_illustrative(sample):
     assert "scripts/make_workbooks.py" in text
 
 
+def test_sample_is_marked_illustrative_and_the_template_is_not(sample):
+    """Format 1.1's About row: the sample's made-up per-partnership data says so wherever it goes."""
+    rows = [tuple(c for c in row if c is not None) for row in sample["About"].iter_rows(values_only=True)]
+    assert [r for r in rows if r and str(r[0]).strip().lower() == "illustrative"] == [("Illustrative", "yes")]
+    template = load_workbook(TEMPLATE)["About"]
+    rows = [tuple(c for c in row if c is not None) for row in template.iter_rows(values_only=True)]
+    assert [r for r in rows if r and str(r[0]).strip().lower() == "illustrative"] == [("Illustrative", "no")]
+    assert any(dv.formula1 == '"yes,no"' and "B2" in str(dv.sqref) for dv in template.data_validations.dataValidation)
+
+
 def test_themes_2019(sample):
     recs = _records(sample["Themes 2019"])
     assert len(recs) >= 7

@@ -166,19 +166,112 @@ def test_publishing_the_same_bytes_repairs_a_damaged_file(tmp_path):
     assert s.current() == v2 and s.read_bytes(v1) == b"abc"
 
 
-def test_leftover_temporary_files_are_ignored_and_old_ones_cleaned(tmp_path):
+def temporary_files(s: Store) -> list[str]:
+    return sorted(n for n in os.listdir(s.files) if n.startswith(store.TMP_PREFIX))
+
+
+def leave_temporary_file(s: Store, name: str) -> str:
+    path = os.path.join(s.files, f"{store.TMP_PREFIX}{name}{store.TMP_SUFFIX}")
+    with open(path, "wb") as f:
+        f.write(b"half a workbook")
+    return path
+
+
+def test_leftover_temporary_files_are_removed_at_the_next_open(tmp_path):
     s = Store(tmp_path)
     v1 = publish(s, "a")
-    young = os.path.join(s.files, f"{store.TMP_PREFIX}young{store.TMP_SUFFIX}")
-    old = os.path.join(s.files, f"{store.TMP_PREFIX}old{store.TMP_SUFFIX}")
-    for path in (young, old):
-        with open(path, "wb") as f:
-            f.write(b"half a workbook")
+    leave_temporary_file(s, "young")
+    old = leave_temporary_file(s, "old")
     stale = time.time() - store.TMP_MAX_AGE_SECONDS - 60
     os.utime(old, (stale, stale))
-    s2 = Store(tmp_path)
+    s2 = Store(tmp_path)  # the server starts again: no publish is running, so none is in use
     assert s2.current() == v1
-    assert os.path.exists(young) and not os.path.exists(old)
+    assert temporary_files(s2) == []
+
+
+def test_leftover_temporary_files_are_removed_at_the_next_publish(tmp_path):
+    s = Store(tmp_path)
+    publish(s, "a")  # the store is open: its cleaning at open is done
+    leave_temporary_file(s, "left by a publish that died")
+    assert temporary_files(s)
+    publish(s, "b")
+    assert temporary_files(s) == []
+
+
+def _publish_and_wait(folder, paused, go):
+    def hook(name):
+        if name == "file_written":
+            paused.set()
+            go.wait(120)
+
+    store._test_hook = hook
+    Store(folder).publish(b"slow workbook", "slow.xlsx", "slow@example.org", "", {})
+
+
+@pytest.mark.parametrize("how", ["process", "thread"])
+def test_a_publish_in_progress_keeps_its_temporary_file(tmp_path, how, monkeypatch):
+    """Opening the store or publishing while another publish (another server process, or another
+    session's thread in this one) is writing its file leaves that file alone: it completes."""
+    s = Store(tmp_path)
+    publish(s, "a")
+    if how == "process":
+        paused, go = SPAWN.Event(), SPAWN.Event()
+        writer = SPAWN.Process(target=_publish_and_wait, args=(str(tmp_path), paused, go))
+    else:
+        paused, go = threading.Event(), threading.Event()
+        monkeypatch.setattr(store, "_test_hook", None)
+        writer = threading.Thread(target=_publish_and_wait, args=(str(tmp_path), paused, go))
+    writer.start()
+    try:
+        assert paused.wait(120), "the writer never reached the step"
+        store._test_hook = None  # this thread publishes without pausing
+        in_progress = temporary_files(s)
+        assert len(in_progress) == 1
+        stale = leave_temporary_file(s, "stale")
+        old = time.time() - store.TMP_MAX_AGE_SECONDS - 60
+        os.utime(stale, (old, old))
+        other = Store(tmp_path)
+        assert other.current().number == 1  # opened (cleaned what it could)
+        publish(other, "b")
+        assert temporary_files(other) == in_progress  # the stale one went; the live one stayed
+    finally:
+        go.set()
+        writer.join(120)
+    if how == "process":
+        assert writer.exitcode == 0
+    assert [v.filename for v in Store(tmp_path).versions()] == ["slow.xlsx", "b.xlsx", "a.xlsx"]
+    assert temporary_files(s) == []
+
+
+# ---------------------------------------------------------------- failed sign-ins
+
+def test_failed_signins_are_kept_in_the_database(tmp_path):
+    s = Store(tmp_path)
+    a = s.record_failure("ip:203.0.113.1", 100.0)
+    b = s.record_failure("ip:203.0.113.1", 110.0)
+    c = s.record_failure("unknown", 120.0)
+    assert a < b < c
+    assert s.failures_since("ip:203.0.113.1", 0) == [100.0, 110.0]
+    assert s.failures_since("ip:203.0.113.1", 100.0) == [110.0]  # strictly after
+    assert s.failures_since("ip:203.0.113.1", 0, through=a) == [100.0]
+    assert Store(tmp_path).failures_since("unknown", 0) == [120.0]  # kept across a restart
+    s.discard(a)
+    assert s.failures_since("ip:203.0.113.1", 0) == [110.0]
+    s.clear("ip:203.0.113.1")
+    assert s.failures_since("ip:203.0.113.1", 0) == [] and s.failures_since("unknown", 0) == [120.0]
+    d = s.record_failure("unknown", 200.0, forget_before=120.0)  # old rows of every key go
+    assert d > c and s.failures_since("unknown", 0) == [200.0]
+    assert publish(s, "still a store").number == 1
+
+
+def test_an_older_store_gets_the_table_on_open(tmp_path):
+    s = Store(tmp_path)
+    publish(s, "a")
+    with s._db("drop") as con:
+        con.execute("DROP TABLE failed_signins")
+    again = Store(tmp_path)
+    again.record_failure("k", 1.0)
+    assert again.failures_since("k", 0) == [1.0] and again.versions()[0].number == 1
 
 
 # ---------------------------------------------------------------- concurrency
@@ -259,6 +352,7 @@ def test_killed_during_publish(tmp_path, step, survives):
     after = Store(tmp_path)
     with after._db("check") as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert temporary_files(after) == []  # a temporary file it left is removed at once, not in an hour
     current = after.current()
     if survives:
         assert (current.number, after.read_bytes(current)) == (2, b"new workbook")

@@ -3,20 +3,17 @@ import streamlit as st
 
 import ui
 from analysis import national as an
-from analysis.peers import full_phrase
+from analysis.common import full_phrase
 from charts import national as ch
 
 v = ui.view()
 review, cycle = v.review, v.cycle
 full = full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for another scale
-st.title(f"Criteria coverage, {cycle}")
+ui.title(f"Criteria coverage, {cycle}")
 ui.banner(v)
+ui.cycle_gap(v, "criteria")
 
 cov = an.coverage(review, cycle)
-if cov.empty:
-    st.warning(f"There are no scores or published figures for {cycle}. Choose another cycle in the sidebar.")
-    ui.footer(v.source)
-    st.stop()
 if cov["source"].iloc[0] == "published":
     st.info(f"**Published totals.** The workbook has no per-partnership scores for {cycle}, so this page "
             "shows the national figures as published. Only the criteria with a published figure are listed.")
@@ -30,9 +27,10 @@ if not check.empty:
                                        "difference": "Difference"}), hide_index=True)
 
 c1, c2 = st.columns(2)
-order_by = c1.radio("Order criteria", ["As in the review", f"By share {full}"],
-                    horizontal=True, key="criteria_order")
-measure = c2.radio("Show", ["Number of plans", "Share of plans"], horizontal=True, key="criteria_measure")
+order_by = c1.radio("Order criteria", ["As in the review", "By share at the best level"],
+                    horizontal=True, key="criteria_order", bind="query-params")
+measure = c2.radio("Show", ["Number of plans", "Share of plans"], horizontal=True, key="criteria_measure",
+                   bind="query-params")
 order = an.criterion_order(cov, "workbook" if order_by == "As in the review" else "fully_met")
 ui.chart_card(f"Plans at each level, per criterion, {cycle}", an.coverage_sentence(review, cycle),
               lambda: ch.coverage_bar(cov, review.labels, x="count" if measure == "Number of plans" else "share",
@@ -41,10 +39,6 @@ ui.chart_card(f"Plans at each level, per criterion, {cycle}", an.coverage_senten
 
 heat = an.heatmap_frame(review, cycle)
 if not heat.empty:
-    heat = ui.shown(v, heat)
-    if v.hide_names:
-        heat = heat.sort_values(["partnership", "criterion_order"]).assign(
-            partnership_order=lambda f: f["partnership"].rank(method="dense").astype(int))
     ui.chart_card(f"Each partnership's level on each criterion, {cycle}", an.heatmap_sentence(review, cycle),
                   lambda: ch.heatmap(heat, review.labels), lambda: an.heatmap_table(heat), key="criteria-heatmap",
                   note="Letters in the cells are the first letters of the levels; a dash means not assessed."

@@ -7,6 +7,11 @@
 3. History: every version, a download of each one's exact bytes, rollback (a new version).
 4. Publishing and rollback need an analyst (auth.publish_mode: oidc, passcode or off).
 
+The checked upload (bytes, name, check result) is kept in st.session_state[CHECKED], not only in the
+uploader, which Streamlit empties when the page is left: it stays until it is published, its preview
+is stopped, or it is removed. Publish and rollback ask for a confirmation first (CONFIRM), saying what
+changes for viewers.
+
 Thin: reads widgets, calls analysis / store / auth / ui, renders. Actions that change what the
 dashboard shows (publish, rollback, sign-in, preview) run as button callbacks, so the run that
 follows already reads the new state (the footer names the new version at once).
@@ -18,6 +23,7 @@ import math
 import re
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -25,7 +31,7 @@ import streamlit as st
 import auth
 import datasource
 import ui
-from analysis.changes import compare, contents, contents_sentence
+from analysis.changes import PUBLISHED, compare, contents, contents_sentence, national_disagreements
 from loaders.safety import MAX_FILE_BYTES
 from store import Store, StoreError, Version
 
@@ -34,18 +40,27 @@ NOTE_MAX = 200
 TABLE_MAX_ROWS = 200           # problems shown as a plain (wrapping) table up to this many
 HISTORY_ROWS = 50              # versions shown in the history table (the CSV has every one)
 FLASH = "_data_flash"          # (section, kind, message) shown once after an action
-CHECKED = "_data_checked"      # {"sha", "filename", "loaded"} for the current upload
+CHECKED = "_data_checked"      # {"sha", "filename", "loaded", "data", "keep", "previewed"}: the checked upload
+CONFIRM = "_data_confirm"      # ("publish", sha) or ("rollback", version number) waiting for "Yes"
 SESSION_ID = "_data_session_id"
 ANALYST = "_data_analyst"      # (name typed at passcode sign-in, the passcode hash it was checked against)
 CHANGE_HEADERS = {"partnership": "Partnership", "cycle": "Cycle", "criterion": "Criterion", "sheet": "Sheet",
                   "item": "Item", "field": "Field", "change": "Change", "old": "Published now",
                   "new": "In this upload"}
+NATIONAL_HEADERS = {"cycle": "Cycle", "criterion": "Criterion", "level": "Level", "published": "Published",
+                    "from_scores": "From the scores", "difference": "Difference (published minus scores)"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_resource
 def _limiter() -> auth.AttemptLimiter:
-    """One limiter for the whole server (shared by sessions), keyed per client (see _client_key)."""
-    return auth.AttemptLimiter(max_failures=5, window_seconds=15 * 60)
+    """The failed sign-in limits (auth.AttemptLimiter), kept in the store's database: 5 wrong passcodes
+    per client (see _client_key) and 50 from everyone per 15 minutes, across restarts and processes."""
+    return _limiter_on(str(datasource.store_folder()))
+
+
+@st.cache_resource(show_spinner=False)
+def _limiter_on(folder: str) -> auth.AttemptLimiter:
+    return auth.AttemptLimiter(Store(folder), max_failures=5, window_seconds=15 * 60, server_max_failures=50)
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -65,13 +80,16 @@ def _session_id() -> str:
 
 
 def _client_key() -> str:
-    """Who the failed-passcode limit counts against: the browser's address when the server knows it
-    (so a reload or a new tab does not give fresh tries), else this browser session."""
+    """Who the failed-passcode limit counts against: the client's address (so a reload or a new tab
+    gives no fresh tries), from X-Forwarded-For only behind a proxy named in secrets
+    ([proxy] trusted = [...]; auth.client_address), else auth.UNKNOWN: one limit shared by every
+    client whose address the server does not know (never one per session)."""
     try:
-        ip = st.context.ip_address
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
     except Exception:
-        ip = None
-    return f"ip:{ip}" if isinstance(ip, str) and ip else f"session:{_session_id()}"
+        peer, forwarded = None, []
+    return auth.limit_key(auth.client_address(peer, forwarded, auth.trusted_proxies(_secrets())))
 
 
 def _user() -> dict:
@@ -159,7 +177,7 @@ def _published(versions: list[Version]) -> tuple[Version | None, ui.Loaded | Non
 
 
 def _check(data: bytes, filename: str) -> dict:
-    """Read and check an upload once per content (kept in this session while it stays uploaded)."""
+    """Read and check an upload once per content; kept in this session with its bytes (see _upload)."""
     sha = hashlib.sha256(data).hexdigest()
     checked = st.session_state.get(CHECKED)
     if checked and checked["sha"] == sha and checked["filename"] == filename:
@@ -170,7 +188,7 @@ def _check(data: bytes, filename: str) -> dict:
         loaded = ui.Loaded(datasource.upload_source(data, filename), None,
                            f"It could not be checked ({exc.__class__.__name__}). Save it again from Excel "
                            "as .xlsx and retry; if that does not help, send the file to the dashboard's team.")
-    checked = {"sha": sha, "filename": filename, "loaded": loaded}
+    checked = {"sha": sha, "filename": filename, "loaded": loaded, "data": data, "keep": True, "previewed": False}
     st.session_state[CHECKED] = checked
     return checked
 
@@ -182,15 +200,53 @@ def _uploaded() -> tuple[bytes, str] | None:
     return file.getvalue(), file.name
 
 
+def _previewing(checked: dict) -> bool:
+    preview = st.session_state.get("preview")
+    return preview is not None and preview.source.key == f"sha:{checked['sha']}"
+
+
+def _upload() -> tuple[dict | None, bool]:
+    """(the checked upload, whether it is in the uploader now): the file in the uploader, else the one
+    kept from earlier in this session (the uploader is emptied when the page is left). A kept upload
+    is let go once it is published or its preview is stopped (here or with the banner on any page)."""
+    file = _uploaded()
+    checked = _check(*file) if file is not None else st.session_state.get(CHECKED)
+    if checked is None:
+        return None, False
+    if checked.get("previewed") and not _previewing(checked):
+        checked["previewed"] = checked["keep"] = False      # its preview was stopped
+    if file is None and not checked.get("keep"):
+        st.session_state.pop(CHECKED, None)
+        st.session_state.pop(CONFIRM, None)
+        return None, False
+    return checked, file is not None
+
+
+def _upload_changed() -> None:
+    """The uploader changed by hand: a new file replaces the kept one; removing it (x) forgets it."""
+    st.session_state.pop(CONFIRM, None)
+    if st.session_state.get("upload") is None:
+        _forget()
+    elif CHECKED in st.session_state:
+        st.session_state[CHECKED]["keep"] = True
+
+
+def _forget() -> None:
+    st.session_state.pop(CHECKED, None)
+    st.session_state.pop(CONFIRM, None)
+
+
 def _problems(review) -> pd.DataFrame:
     frames = []
     for kind, problems in (("Error", review.errors), ("Warning", review.warnings)):
         if problems:
             frame = ui.problems_frame(problems)
             frame.insert(0, "Kind", kind)
+            # whose record the row is, from its own Partnership and Cycle cells ("Fife, 2023-2026")
+            frame.insert(frame.columns.get_loc("Row") + 1, "Record", [p.record or "" for p in problems])
             frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=["Kind", "Sheet", "Row", "Column", "Problem"])
+        return pd.DataFrame(columns=["Kind", "Sheet", "Row", "Record", "Column", "Problem"])
     out = pd.concat(frames, ignore_index=True)
     out["Row"] = out["Row"].astype("Int64")
     return out
@@ -205,6 +261,7 @@ def _problems_table(problems: pd.DataFrame) -> None:
         st.dataframe(problems, hide_index=True, key="table-problems",
                      column_config={"Kind": st.column_config.TextColumn(width="small"),
                                     "Row": st.column_config.NumberColumn(width="small"),
+                                    "Record": st.column_config.TextColumn(width="medium"),
                                     "Problem": st.column_config.TextColumn(width="large")})
         st.caption("Long messages are cut short in this table; the download below has them in full.")
 
@@ -217,9 +274,16 @@ def _sign_in(expected_hash: str) -> None:
     name = (st.session_state.get("signin_name") or "").strip()
     passcode = st.session_state.get("signin_passcode") or ""
     st.session_state["signin_passcode"] = ""  # never keep the passcode in the form
-    if not limiter.allowed(key):
-        _flash("signin", "error", "Too many wrong passcodes from this computer. Try again in "
-                        f"{_minutes(limiter.seconds_until_allowed(key))}.")
+    busy = "Too many wrong passcodes have been typed on this server in the last 15 minutes, so signing in " \
+           "is paused for everyone for {}. Ask whoever runs the server if this is unexpected."
+    mine = ("Too many wrong passcodes from this computer. Try again in {}." if key != auth.UNKNOWN else
+            "Too many wrong passcodes from computers this server cannot tell apart, this one among them. "
+            "Try again in {}.")
+    if wait := limiter.seconds_until_allowed(key):
+        _flash("signin", "error", mine.format(_minutes(wait)))
+        return
+    if wait := limiter.server_seconds_until_allowed():
+        _flash("signin", "error", busy.format(_minutes(wait)))
         return
     if not name:
         _flash("signin", "error", "Type your name: it is recorded with every version you publish or roll back.")
@@ -227,11 +291,22 @@ def _sign_in(expected_hash: str) -> None:
     if not passcode:
         _flash("signin", "error", "Type the analysts' passcode.")
         return
-    if auth.check_passcode(passcode, expected_hash):
-        limiter.reset(key)
-        st.session_state[ANALYST] = (name, expected_hash)  # the page then says who is signed in
+    try:
+        attempt = limiter.begin(key)  # counted as a wrong passcode until it proves right
+        if attempt is None:           # sessions racing this one used up the tries
+            wait = limiter.seconds_until_allowed(key)
+            _flash("signin", "error", mine.format(_minutes(wait)) if wait
+                   else busy.format(_minutes(limiter.server_seconds_until_allowed())))
+            return
+        if auth.check_passcode(passcode, expected_hash):
+            limiter.succeeded(attempt)
+            st.session_state[ANALYST] = (name, expected_hash)  # the page then says who is signed in
+            return
+    except auth.LimitUnavailable:
+        _flash("signin", "error", "Signing in is not possible just now: the server could not keep count of wrong "
+                        "passcodes in its store. Try again later, or ask whoever runs the server to check the "
+                        "store folder.")
         return
-    limiter.record_failure(key)
     _flash("signin", "error", "That passcode is not right. Check it with your team and try again.")
 
 
@@ -241,22 +316,38 @@ def _sign_out() -> None:
 
 def _preview(loaded: ui.Loaded) -> None:
     st.session_state["preview"] = loaded
+    checked = st.session_state.get(CHECKED)
+    if checked is not None and loaded.source.key == f"sha:{checked['sha']}":
+        checked["previewed"] = True                        # kept until published or the preview stops
     _flash("check", "info", f"Preview on: every page now shows '{_md(loaded.source.filename)}', in this browser only. "
                    "Choose a page in the menu to look; use **Stop preview** in the banner to go back.")
+
+
+def _ask(action: str, what) -> None:
+    """First step of publish or rollback: the page then says what changes and asks to confirm."""
+    st.session_state[CONFIRM] = (action, what)
+
+
+def _cancel() -> None:
+    st.session_state.pop(CONFIRM, None)
 
 
 def _publish() -> None:
     """Publish the checked upload. Everything is checked again here: the button is only a request."""
     secrets = _secrets()
     who = _analyst(auth.publish_mode(secrets), secrets)
+    confirmed = st.session_state.pop(CONFIRM, None)
     if not who:
         _flash("publish", "error", "Only a signed-in analyst can publish. Nothing was published.")
         return
-    upload = _uploaded()
-    if upload is None:
+    kept = st.session_state.get(CHECKED)
+    if kept is None:
         _flash("publish", "error", "There is no uploaded workbook to publish.")
         return
-    data, filename = upload
+    if confirmed != ("publish", kept["sha"]):
+        _flash("publish", "error", "Publishing was not confirmed for this workbook. Nothing was published.")
+        return
+    data, filename = kept["data"], kept["filename"]
     checked = _check(data, filename)
     review = checked["loaded"].review
     if review is None or not review.ok:
@@ -271,6 +362,7 @@ def _publish() -> None:
     preview = st.session_state.get("preview")
     if preview is not None and preview.source.key == f"sha:{version.sha256}":
         st.session_state.pop("preview", None)  # it is now the published data
+    checked["keep"] = checked["previewed"] = False           # published: no longer kept once the page is left
     st.session_state["publish_note"] = ""
     _flash("publish", "success", f"Published as version {version.number}. Everyone sees it from their next page load.")
 
@@ -279,10 +371,14 @@ def _rollback() -> None:
     secrets = _secrets()
     who = _analyst(auth.publish_mode(secrets), secrets)
     number = st.session_state.get("history_version")
+    confirmed = st.session_state.pop(CONFIRM, None)
     if not who:
         _flash("history", "error", "Only a signed-in analyst can roll back. Nothing was changed.")
         return
     if number is None:
+        return
+    if confirmed != ("rollback", number):
+        _flash("history", "error", "The rollback was not confirmed for this version. Nothing was changed.")
         return
     note = (st.session_state.get("rollback_note") or "").strip()[:NOTE_MAX]
     try:
@@ -313,29 +409,57 @@ def _status(current: Version | None, published: ui.Loaded | None) -> None:
         if published is not None and published.review is None:
             st.error(f"The published workbook could not be read ({_md(published.unreadable)}), so changes below are "
                      "not compared with it.")
+    _viewers_download(env, current)
 
 
-def _changes_section(review, published: ui.Loaded | None) -> None:
+def _viewers_download(viewers: datasource.Source, current: Version | None) -> None:
+    """The workbook viewers see now, exactly as it is, also before anything is published."""
+    if viewers.kind == "store" and current is not None:
+        data, name = (lambda: _store().read_bytes(current)), f"version-{current.number}-{current.filename}"
+    elif viewers.kind in ("sample", "env") and viewers.path and Path(viewers.path).is_file():
+        data, name = (lambda: datasource.read_bytes(viewers)), viewers.filename
+    else:
+        return
+    st.download_button("Download the workbook viewers see now (.xlsx)", data, file_name=name,
+                       key="download-viewers", mime=XLSX, on_click="ignore", icon=":material/download:",
+                       help="Exactly the file the dashboard shows everyone now, to start the next version from.")
+
+
+def _baseline(current: Version | None, published: ui.Loaded | None) -> tuple[ui.Loaded | None, str]:
+    """What an upload is compared with, and its name: the published version; with nothing published,
+    what viewers see now (the shipped sample, or the workbook set by CSP_WORKBOOK)."""
+    if current is not None:
+        return published, PUBLISHED
+    viewers = datasource.locate()
+    if viewers.kind not in ("sample", "env"):
+        return None, PUBLISHED
+    name = "the shipped sample" if viewers.is_sample else f"the workbook set by CSP_WORKBOOK ({viewers.filename})"
+    return ui._read(viewers.key, viewers), name
+
+
+def _changes_section(review, published: ui.Loaded | None, against: str, first_version: bool):
+    """What the upload changes against `published` (what viewers see now, named `against`); returns the Changes."""
     old = published.review if published is not None and published.review is not None and published.review.ok \
         else None
-    key = (st.session_state[CHECKED]["sha"], published.source.key if old is not None else None)
+    key = (st.session_state[CHECKED]["sha"], published.source.key if old is not None else None, against)
     cached = st.session_state.get("_data_changes")
     if cached and cached[0] == key:
         changes = cached[1]
     else:
-        changes = compare(old, review)
+        changes = compare(old, review, against)
         st.session_state["_data_changes"] = (key, changes)
 
-    st.subheader("What changes against the published version")
-    st.markdown(changes.summary)
+    st.subheader(f"What changes against {_md(against)}")
+    later = " If published, it would be version 1." if first_version and not changes.first else ""
+    st.markdown(_md(changes.summary) + later)
     if changes.first:
-        return
+        return changes
     lists = []
     for what in ("partnerships", "criteria", "cycles"):
         for kind in ("added", "removed"):
             items = getattr(changes, f"{what}_{kind}")
             if items:
-                lists.append(f"- {what.capitalize()} {kind} ({len(items)}): {', '.join(items)}")
+                lists.append(f"- {what.capitalize()} {kind} ({len(items)}): {_md(', '.join(items))}")
     if lists:
         st.markdown("\n".join(lists))
     counts = changes.counts
@@ -347,21 +471,43 @@ def _changes_section(review, published: ui.Loaded | None) -> None:
         parts = [f"{counts[f'{prefix}_{k}']:,} {k}" for k in ("changed", "added", "removed")
                  if counts[f"{prefix}_{k}"]]
         st.markdown(f"**{what} that differ: {', '.join(parts)}**")
-        table = frame.rename(columns=CHANGE_HEADERS)
+        table = frame.rename(columns={**CHANGE_HEADERS, "old": "Published now" if against == PUBLISHED else
+                                      "Shown now"})
         st.dataframe(table, hide_index=True, key=f"table-{prefix}-changes")
         ui.download_csv(table, filename, key=f"download-{prefix}-changes",
-                        label=f"Download the {what.lower()} that differ (CSV)")
+                        label=f"Download the {what.lower()} that differ (CSV)",
+                        illustrative=review.illustrative or (old is not None and old.illustrative))
     if not changes.scores.empty or not changes.dates.empty or not changes.details.empty:
         st.caption("'—' means the workbook has no row for it; '(blank)' means the row is there but the cell "
                    "is empty.")
+    return changes
 
 
-def _check_section(published: ui.Loaded | None) -> dict | None:
+def _national_section(checked: dict) -> None:
+    """National figures that disagree with the scores: the analyst sees them now, before viewers do."""
+    if "national" not in checked:
+        checked["national"] = national_disagreements(checked["loaded"].review)
+    found = checked["national"]
+    if found.empty:
+        return
+    pairs = found[["cycle", "criterion"]].drop_duplicates()
+    where = "; ".join(f"{cycle}: {', '.join(group['criterion'])}" for cycle, group in pairs.groupby("cycle", sort=False))
+    st.warning(f"**The National figures sheet disagrees with the scores** for {len(pairs)} "
+               f"{'criterion' if len(pairs) == 1 else 'criteria'} ({_md(where)}). Once published, the Criteria "
+               "coverage page tells every viewer that the published figures and the scores disagree, and its "
+               "charts use the scores.\n\n"
+               "**What to do**: for each row below, check which is right. If a score is wrong, correct it in "
+               "sheet Scores; if a published figure was copied wrongly, correct it in sheet National figures. "
+               "Then upload the workbook again.", icon=":material/warning:")
+    st.dataframe(found.rename(columns=NATIONAL_HEADERS), hide_index=True, key="table-national-check")
+
+
+def _check_section(published: ui.Loaded | None, against: str, first_version: bool) -> dict | None:
     st.header("1. Check a workbook", anchor="check")
     st.markdown("Upload a review workbook to check it. Nothing is published yet: you see every problem, or "
                 "what the workbook holds and what it would change, and can preview the dashboard with it.")
     st.file_uploader(f"Review workbook (.xlsx, up to {LIMIT_MB} MB)", type=["xlsx"], key="upload",
-                     max_upload_size=LIMIT_MB,
+                     max_upload_size=LIMIT_MB, on_change=_upload_changed,
                      help=f"An Excel workbook (.xlsx) in the review format, no larger than {LIMIT_MB} MB. "
                           "Old .xls files, CSV files and password-protected workbooks cannot be read.")
     st.caption(f"Excel workbooks (.xlsx) only, up to {LIMIT_MB} MB. Start from the template if you are "
@@ -371,10 +517,16 @@ def _check_section(published: ui.Loaded | None) -> dict | None:
                            file_name=datasource.TEMPLATE.name, key="download-template", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:")
-    upload = _uploaded()
-    if upload is None:
+    checked, in_uploader = _upload()
+    if checked is None:
         return None
-    checked = _check(*upload)
+    if not in_uploader:
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.info(f"**Kept from earlier in this session: '{_md(checked['filename'])}'**, checked as below. It stays "
+                "here until you publish it, stop its preview or remove it; upload another workbook to replace it.",
+                icon=":material/inventory_2:")
+        c2.button("Remove this upload", key="forget-upload", on_click=_forget, icon=":material/close:",
+                  width="stretch")
     loaded = checked["loaded"]
     review = loaded.review
     if review is None:
@@ -388,16 +540,21 @@ def _check_section(published: ui.Loaded | None) -> dict | None:
                  "sheet, the row number as Excel shows it, and the column.", icon=":material/error:")
         _problems_table(problems)
         ui.download_csv(problems, "workbook-problems.csv", key="download-problems",
-                        label="Download the list of problems (CSV)")
+                        label="Download the list of problems (CSV)", illustrative=False)
         return checked
     st.success(f"**'{_md(loaded.source.filename)}' can be used.** {contents_sentence(review)}",
                icon=":material/check_circle:")
+    if review.illustrative:
+        st.info("**This workbook is marked illustrative (About sheet)**: its per-partnership scores and dates "
+                "are made up. Every page, download and report that shows them says so, also once it is "
+                "published.", icon=":material/info:")
     if review.warnings:
         with st.expander(f"{len(review.warnings)} warning(s): the workbook can still be used", expanded=True):
             _problems_table(problems)
             ui.download_csv(problems, "workbook-warnings.csv", key="download-problems",
-                            label="Download the list of warnings (CSV)")
-    _changes_section(review, published)
+                            label="Download the list of warnings (CSV)", illustrative=False)
+    _national_section(checked)
+    checked["changes"] = _changes_section(review, published, against, first_version)
     previewing = st.session_state.get("preview")
     if previewing is not None and previewing.source.key == loaded.source.key:
         st.caption("You are previewing this workbook: every page shows it, in this browser only.")
@@ -418,8 +575,10 @@ def _sign_in_section(mode: str, secrets: Mapping) -> str | None:
                 "anyone can check and preview a workbook here, but nobody can publish or roll back.\n\n"
                 "To switch it on, whoever runs the server:\n"
                 "1. runs `python -m auth hash` in the dashboard's folder and types the new passcode twice;\n"
-                "2. pastes the two lines it prints, `[analysts]` and `passcode_hash = \"scrypt$…\"`, into "
-                "`.streamlit/secrets.toml` (add only the `passcode_hash` line if `[analysts]` is already there);\n"
+                "2. creates `.streamlit/secrets.toml` in the folder the dashboard runs from, if it is not there "
+                "yet, and pastes in the three lines it prints: a `#` comment, `[analysts]` and "
+                "`passcode_hash = \"scrypt$…\"` (only the `passcode_hash` line if the file already has "
+                "`[analysts]`);\n"
                 "3. restarts the dashboard.", icon=":material/lock:")
         return None
     if mode == "oidc":
@@ -492,12 +651,67 @@ def _publish_section(mode: str, secrets: Mapping, checked: dict | None, current:
     if mode != "off":
         st.text_input("Note for this version (what changed and why)", key="publish_note", max_chars=NOTE_MAX,
                       placeholder="e.g. Added the 2023-2026 scores", disabled=reason is not None)
+    asked = reason is None and st.session_state.get(CONFIRM) == ("publish", checked["sha"])
     st.button("Publish this workbook", key="publish-button", type="primary", icon=":material/publish:",
-              on_click=_publish, disabled=reason is not None)
+              on_click=_ask, args=("publish", checked["sha"] if checked else None), disabled=reason is not None,
+              help="Asks you to confirm first, saying what changes for viewers.")
+    if asked:
+        _confirm_publish(checked, current)
     _show_flash("publish")
     if reason:
         st.caption(reason)
     return who
+
+
+def _viewers_now(current: Version | None) -> str:
+    if current is not None:
+        return f"version {current.number} ('{_md(current.filename)}')"
+    return "the shipped sample workbook" if datasource.locate().is_sample else "the workbook they see now"
+
+
+def _env_note() -> str:
+    env = datasource.locate()
+    if env.kind != "env":
+        return ""
+    return (f"\n\nThis server shows the workbook set by CSP_WORKBOOK ({_md(env.filename)}) to viewers: they see "
+            "this change only once that setting is removed.")
+
+
+def _confirm_publish(checked: dict, current: Version | None) -> None:
+    """Second step of publishing: what changes for viewers, then Yes or Cancel (both reachable by Tab)."""
+    changes = checked.get("changes")
+    summary = f" {_md(changes.summary)}" if changes is not None and not changes.first else ""
+    number = 1 if current is None else current.number + 1
+    st.warning(f"**Publish '{_md(checked['filename'])}' for everyone?** From their next page load, every viewer "
+               f"sees it, as version {number}, instead of {_viewers_now(current)}.{summary}{_env_note()}",
+               icon=":material/campaign:")
+    c1, c2 = st.columns(2)
+    c1.button("Yes, publish it for everyone", key="confirm-publish", type="primary", on_click=_publish,
+              icon=":material/check:", width="stretch")
+    c2.button("Cancel", key="cancel-publish", on_click=_cancel, icon=":material/close:", width="stretch")
+
+
+def _confirm_rollback(chosen: Version, current: Version | None) -> None:
+    """Second step of a rollback: what changes for viewers, then Yes or Cancel."""
+    summary = ""
+    key = (current.sha256 if current is not None else None, chosen.sha256)
+    cached = st.session_state.get("_data_rollback_changes")
+    if cached and cached[0] == key:
+        summary = cached[1]
+    elif current is not None:
+        old = ui._read(f"sha:{current.sha256}", _store_source(current)).review
+        new = ui._read(f"sha:{chosen.sha256}", _store_source(chosen)).review
+        if old is not None and new is not None and old.ok and new.ok:
+            summary = " " + _md(compare(old, new, f"version {current.number}, shown now").summary)
+        st.session_state["_data_rollback_changes"] = (key, summary)
+    st.warning(f"**Show version {chosen.number} to everyone again?** From their next page load, every viewer sees "
+               f"version {chosen.number}'s workbook ('{_md(chosen.filename)}', published {_when(chosen)} by "
+               f"{_md(chosen.who)}) instead of {_viewers_now(current)}.{summary} This adds a new version; nothing "
+               f"is deleted.{_env_note()}", icon=":material/campaign:")
+    c1, c2 = st.columns(2)
+    c1.button(f"Yes, show version {chosen.number} to everyone", key="confirm-rollback", type="primary",
+              on_click=_rollback, icon=":material/check:", width="stretch")
+    c2.button("Cancel", key="cancel-rollback", on_click=_cancel, icon=":material/close:", width="stretch")
 
 
 def _history_section(versions: list[Version], current: Version | None, who: str | None, mode: str) -> None:
@@ -527,7 +741,8 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
     st.table(shown.fillna(""), hide_index=True)  # a plain table wraps notes instead of cutting them
     if len(table) > HISTORY_ROWS:
         st.caption(f"The newest {HISTORY_ROWS} versions are shown; the download has all {len(table)}.")
-    ui.download_csv(table, "version-history.csv", key="download-history", label="Download the history (CSV)")
+    ui.download_csv(table, "version-history.csv", key="download-history", label="Download the history (CSV)",
+                    illustrative=False)
 
     st.subheader("Download or roll back a version")
     by_number = {v.number: v for v in versions}
@@ -552,9 +767,13 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
         reason = "Sign in as an analyst above to roll back."
     st.text_input("Note for the rollback (why)", key="rollback_note", max_chars=NOTE_MAX,
                   disabled=reason is not None, placeholder="e.g. Version 4 had the wrong cycle dates")
-    st.button(f"Show version {chosen.number} to everyone again", key="rollback-button", on_click=_rollback,
-              disabled=reason is not None, icon=":material/history:",
-              help="Adds a new version that points at this version's workbook. Nothing is deleted.")
+    asked = reason is None and st.session_state.get(CONFIRM) == ("rollback", chosen.number)
+    st.button(f"Show version {chosen.number} to everyone again", key="rollback-button", on_click=_ask,
+              args=("rollback", chosen.number), disabled=reason is not None, icon=":material/history:",
+              help="Asks you to confirm first. Adds a new version that points at this version's workbook; "
+                   "nothing is deleted.")
+    if asked:
+        _confirm_rollback(chosen, current)
     _show_flash("history")
     if reason:
         st.caption(reason)
@@ -568,8 +787,8 @@ st.markdown("For the analysts who keep the review data. Anyone can check a workb
 preview = st.session_state.get("preview")
 if preview is not None:
     ui.banner(ui.View(preview, preview.review, "", None, None, False))
-elif "_loaded" in st.session_state and st.session_state["_loaded"].source.is_sample:
-    st.info(ui.ILLUSTRATIVE, icon=":material/info:")  # the dashboard shows the sample, like every page says
+elif ui.shown_illustrative():
+    st.info(ui.ILLUSTRATIVE, icon=":material/info:")  # the data shown is illustrative, like every page says
 
 secrets = _secrets()
 mode = auth.publish_mode(secrets)
@@ -583,7 +802,8 @@ _status(current, published)
 if store_problem:
     st.error(f"The store of published versions cannot be opened: {_md(store_problem)}", icon=":material/error:")
 
-checked = _check_section(published)
+baseline, against = _baseline(current, published)
+checked = _check_section(baseline, against, current is None)
 who = _publish_section(mode, secrets, checked, current)
 _history_section(versions, current, who, mode)
 ui.footer(st.session_state["_loaded"].source if "_loaded" in st.session_state else datasource.locate())

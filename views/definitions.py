@@ -2,6 +2,7 @@
 import streamlit as st
 
 import ui
+from analysis.names import DOES_NOT_PROTECT, PROTECTS
 from analysis.reference import criteria_table, scale_table, sources_table
 
 v = ui.view()
@@ -31,7 +32,10 @@ st.markdown("The Scottish Government does not publish each partnership's scores:
             "received its own feedback report. The shipped sample workbook therefore makes up "
             "per-partnership scores and dates that add up exactly to the published national counts. "
             "They show how the dashboard works; they are not any partnership's real result.")
+st.header("What hiding other partnerships' names does")
+st.markdown(PROTECTS)
+st.markdown(f"**What it does not do.** {DOES_NOT_PROTECT}")
 if v.review.about:
     with st.expander("The workbook's own note (its About sheet)"):
-        st.text(v.review.about)
+        ui.text(v.review.about)
 ui.footer(v.source)

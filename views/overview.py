@@ -3,16 +3,17 @@ import streamlit as st
 
 import ui
 from analysis import national as an
-from analysis.peers import full_phrase
+from analysis.common import full_phrase
 from charts import national as ch
 
 v = ui.view()
 review, cycle = v.review, v.cycle
-st.title(f"Children's Services Plans {cycle}: overview")
+ui.title(f"Children's Services Plans {cycle}: overview")
 ui.banner(v)
+ui.cycle_gap(v, "overview")
 
 h = an.headline(review, cycle)
-st.markdown(an.headline_sentence(review, cycle))
+ui.text(an.headline_sentence(review, cycle))
 deadline = an.format_date(h["deadline"]) if h["deadline"] is not None else "the deadline"
 ui.metric_row([
     ("Partnerships", h["partnerships"], "Children's Services Planning Partnerships in the workbook."),
@@ -24,11 +25,11 @@ ui.metric_row([
 full = full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for another scale
 well, weak = h["well_met"], h["weakest"]
 left, right = st.columns(2)
-left.markdown(f"**{len(well)} {'criterion' if len(well) == 1 else 'criteria'} {full} by at least two thirds "
-              "of plans:** "
-              + (", ".join(well) if well else "none") + ".")
-right.markdown(f"**Least often {full}:** "
-               + (", ".join(f"{n} ({h['weakest_counts'][n]} of {h['plans']})" for n in weak) if weak else "none") + ".")
+ui.text(ui.strong(f"{len(well)} {'criterion' if len(well) == 1 else 'criteria'} {full} by at least two thirds "
+                  "of plans:"), " ", (", ".join(well) if well else "none") + ".", container=left)
+ui.text(ui.strong(f"Least often {full}:"), " ",
+        (", ".join(f"{n} ({h['weakest_counts'][n]} of {h['plans']})" for n in weak) if weak else "none") + ".",
+        container=right)
 
 cov = an.coverage(review, cycle)
 note = ("These are the published national totals: this cycle has no per-partnership scores in the workbook."

@@ -1,38 +1,38 @@
 """A partnership against all plans and its peer group: standing, change, strengths, timing, report."""
-from dataclasses import replace
-
 import streamlit as st
 
 import ui
 from analysis import peers as pa
 from charts import peers as pc
+from analysis.names import MIN_GROUP
 from report import partnership_report_html
 
 v = ui.view()
 review, cycle, me = v.review, v.cycle, v.partnership
 
 if me is None:
-    st.title("Your partnership against its peers")
+    ui.title("Your partnership against its peers")
     ui.banner(v)
     st.markdown("Choose a partnership to see how its plan compares with every plan in Scotland and with "
                 "its peer group.")
-    st.selectbox("Partnership", list(review.partnerships["partnership"]), index=None, key="partnership_pick",
+    st.selectbox("Partnership", list(v.choices), index=None, key="partnership_pick",
                  placeholder="Choose a partnership", on_change=ui.pick_partnership)
     ui.footer(v.source)
     st.stop()
 
-st.title(f"{me}, {cycle}")
+ui.title(f"{me}, {cycle}")
 ui.banner(v)
+ui.cycle_gap(v, "partnership")
 if v.hide_names:
     st.caption("Other partnerships' names are hidden on this page and in its downloads.")
-    # criterion text can name a partnership too (e.g. "Links with Dundee"): hide those names as well
-    review = replace(review, criteria=pa.scrub_frame(review.criteria, review, me, ui.names(v),
-                                                     columns=["name", "question", "group"]))
+if v.peer_withheld:
+    ui.caption(f"Peer group {v.peer_withheld} has fewer than {MIN_GROUP} partnerships, so it is not compared "
+               "with while other partnerships' names are hidden: its figures would come close to naming them.")
 part = pa.full_phrase(review)[1]  # "fully met", or e.g. "rated Excellent" for another scale
 
 standing = pa.standing(review, cycle, me, v.peer_group)
 labels = review.labels
-st.markdown(pa.headline(review, cycle, me))
+ui.text(pa.headline(review, cycle, me))
 
 ui.chart_card(f"{me} on each criterion, against all plans, {cycle}",
               pa.standing_sentence(standing, me, review.full_label),
@@ -52,7 +52,7 @@ lists = [
 for column, (heading, frame, caption) in zip(st.columns(2), lists):
     with column:
         st.subheader(heading)
-        st.caption(caption)
+        ui.caption(caption)
         if frame.empty:
             st.markdown("None in this cycle.")
         else:
@@ -65,11 +65,11 @@ if pa.previous_cycle(review, cycle) and not change.empty:
                   key="partnership-change",
                   filename=f"change-{cycle}.csv")
 else:
-    st.caption(f"There is no earlier cycle with scores to compare {cycle} with.")
+    ui.caption(f"There is no earlier cycle with scores to compare {cycle} with.")
 
 st.subheader("When the plan was received")
 position = pa.submission_position(review, cycle, me)
-st.markdown(pa.submission_sentence(position, me))
+ui.text(pa.submission_sentence(position, me))
 ui.metric_row([
     # format_date gives "" for a missing date (NaT): shown as a dash
     ("Received", pa.format_date(position["submitted"]) or None, None),
@@ -78,11 +78,10 @@ ui.metric_row([
      "Half of the plans received came before this date."),
 ])
 
-if st.toggle("Show where each partnership ranks (a league table)", key="show_ranks",
+if st.toggle("Show where each partnership ranks (a league table)", key="show_ranks", bind="query-params",
              help="Ranks are hidden by default: the review compares plans with criteria, not with each other."):
-    ranks = pa.ranks(review, cycle, names=ui.names(v))
-    ranks = ui.shown(v, ranks)
-    st.markdown(pa.ranks_sentence(ranks, me))
+    ranks = pa.ranks(review, cycle)
+    ui.text(pa.ranks_sentence(ranks, me))
     st.dataframe(ranks.rename(columns={"rank": "Rank", "partnership": "Partnership", "peer_group": "Peer group",
                                        "fully_met": f"Criteria {part}",
                                        "assessed": "Criteria assessed", "tied": "Tied"}), hide_index=True)
@@ -91,10 +90,13 @@ st.subheader("Feedback report")
 st.markdown("A self-contained summary of this page for sharing or printing (open it in a browser and "
             "print to PDF)" + (", with other partnerships' names hidden." if v.hide_names else "."))
 # built when the button is pressed (a callable), not on every run: ~25 ms per new partnership
-provenance = v.source.describe()
+provenance = ui.provenance(v.source)
+show_ranks = bool(st.session_state.get("show_ranks"))  # read now: the callable runs on the press
 st.download_button("Download the report (HTML)",
+                   # every choice that shapes this page: cycle, partnership, peer group, hidden names, ranks
                    lambda: partnership_report_html(review, cycle, me, hide_names=v.hide_names,
-                                                   provenance=provenance).encode("utf-8"),
+                                                   provenance=provenance, peer_group=v.peer_group,
+                                                   show_ranks=show_ranks).encode("utf-8"),
                    file_name=f"{me}-{cycle}-report.html", mime="text/html", icon=":material/description:",
                    on_click="ignore", key="report")
 ui.footer(v.source)

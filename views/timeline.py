@@ -7,8 +7,9 @@ from charts import national as ch
 
 v = ui.view()
 review, cycle = v.review, v.cycle
-st.title(f"When plans were received, {cycle}")
+ui.title(f"When plans were received, {cycle}")
 ui.banner(v)
+ui.cycle_gap(v, "timeline")
 
 t = an.timeline(review, cycle)
 if t.partnerships.empty:
@@ -21,7 +22,7 @@ ui.chart_card(f"Plans received over time, {cycle}", sentence,
               lambda: ch.timeline_cumulative(t.cumulative, t.due_date, t.extended_due_date, total=t.expected),
               lambda: an.cumulative_table(t.cumulative), key="timeline-cumulative", filename=f"plans-received-{cycle}.csv")
 
-per = ui.shown(v, t.partnerships)
+per = t.partnerships
 ui.chart_card(f"Each partnership's plan against the deadline, {cycle}",
               f"Each point is one plan: days before (left) or after (right) the deadline of "
               f"{an.format_date(t.deadline)}. Open shapes are plans published in draft.",
@@ -29,7 +30,7 @@ ui.chart_card(f"Each partnership's plan against the deadline, {cycle}",
               filename=f"submissions-{cycle}.csv")
 
 st.header("Not yet received")
-missing = [ui.names(v).get(p, p) for p in t.not_received] if v.hide_names else t.not_received
-st.markdown("All plans have been received." if not missing else
-            f"{len(missing)} plan(s) not yet received: " + ", ".join(missing) + ".")
+missing = t.not_received
+ui.text("All plans have been received." if not missing else
+        f"{len(missing)} plan(s) not yet received: " + ", ".join(missing) + ".")
 ui.footer(v.source)

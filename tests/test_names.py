@@ -1,0 +1,217 @@
+"""Hiding other partnerships' names (analysis.names): labels nobody can reverse without the server's
+secret, nothing beside a label that narrows it down, free text scrubbed, and every page, chart, table,
+download and report made from the hidden review (ui.view), so none can forget.
+
+Every test states its own data through tests/builders.py."""
+from __future__ import annotations
+
+import os
+import re
+import stat
+
+import pytest
+
+from analysis import names as NM
+from analysis import peers as P
+from apptools import (choose, document_text, download, download_keys, find_names, go, hide_names, media,  # noqa: F401
+                      names_and_aliases, open_app, page_strings, show_tab, table_with, texts, title)
+from builders import make_review, make_sheets, workbook_bytes
+from charts import peers as C
+from loaders import read_workbook
+from store import Store
+import report
+
+NOW = "2023-2026"
+BIG = ["Fife", "Angus", "Moray", "Highland", "Orkney Islands", "Shetland Islands"]  # 6: shown
+CITIES = ["Dundee City", "Perth & Kinross"]                                          # 2: withheld
+NAMES = BIG + CITIES
+ALIASES = {"Perth & Kinross": "PKC; Perth and Kinross", "Orkney Islands": "Orkney"}
+
+
+def crafted_sheets() -> dict:
+    """A workbook whose free text names other partnerships everywhere it can."""
+    sheets = make_sheets(partnerships=NAMES, criteria=["1", "2", "3"],
+                         peer_groups={**{p: "Big" for p in BIG}, **{p: "Cities" for p in CITIES}},
+                         themes=[["Learning from Dundee City", "Angus and PKC led the way", "some", "1"]],
+                         national=[[NOW, "1", 3, 3, 2, "Moray annex, page 4"]])
+    for row in sheets["Partnerships"][1:]:
+        row[4] = ALIASES.get(row[0], "")
+    sheets["Criteria"][2][1] = "Links with Orkney"
+    sheets["Criteria"][3][2] = "Does it match Highland's plan?"
+    sheets["About"] = [["Prepared with the help of Shetland Islands council."]]
+    return sheets
+
+
+@pytest.fixture(scope="module")
+def review():
+    r = make_review(crafted_sheets())
+    assert r.ok, r.errors
+    return r
+
+
+KEY = NM.label_key(b"s" * 32, "sha:one")
+
+
+def test_labels_depend_on_the_secret_and_the_version_and_stay_put_within_one():
+    names = [f"Area {c}" for c in "ABCDEFGHIJKLMNOP"]
+    one = NM.labels(names, "Area A", NM.label_key(b"secret one" * 4, "sha:v1"))
+    assert one["Area A"] == "Area A"
+    assert sorted(v for k, v in one.items() if k != "Area A") == sorted(f"Partnership {c}" for c in "ABCDEFGHIJKLMNO")
+    # the same secret and version: the same labels (a shared link and its downloads agree)
+    assert NM.labels(names, "Area A", NM.label_key(b"secret one" * 4, "sha:v1")) == one
+    # another secret, or another published version: the letters are dealt afresh
+    assert NM.labels(names, "Area A", NM.label_key(b"secret two" * 4, "sha:v1")) != one
+    assert NM.labels(names, "Area A", NM.label_key(b"secret one" * 4, "sha:v2")) != one
+
+
+def test_the_public_list_of_names_does_not_give_the_labels_away():
+    """The old labels followed sha256 of public names: anyone could recompute them. Now the order is
+    the secret's: across secrets, each name lands on many different letters."""
+    names = [f"Area {c}" for c in "ABCDEFGHIJKL"]
+    seen = {n: set() for n in names[1:]}
+    for i in range(40):
+        mapping = NM.labels(names, "Area A", NM.label_key(os.urandom(32), "sha:v"))
+        for n in seen:
+            seen[n].add(mapping[n])
+    assert all(len(labels) >= 5 for labels in seen.values()), seen
+
+
+def test_the_store_makes_one_secret_and_keeps_it(tmp_path):
+    first = Store(tmp_path / "store").label_secret()
+    assert len(first) == 32
+    assert Store(tmp_path / "store").label_secret() == first  # a restart, another process
+    mode = stat.S_IMODE(os.stat(tmp_path / "store" / "label-secret").st_mode)
+    assert mode & 0o077 == 0  # readable by the server only
+    assert Store(tmp_path / "other").label_secret() != first
+
+
+def test_hidden_review_has_no_other_name_anywhere(review):
+    hidden = NM.hidden(review, "Fife", KEY)
+    others = names_and_aliases(review, "Fife")
+    assert {"Dundee City", "PKC", "Perth and Kinross", "Orkney"} <= set(others)
+    frames = [getattr(hidden, f) for f in ("partnerships", "criteria", "scale", "cycles", "submissions", "scores",
+                                           "themes", "national")]
+    text = "\n".join(f.to_csv() for f in frames) + "\n" + hidden.about
+    assert find_names([("hidden review", text)], others) == []
+    assert "Fife" in text
+    # the free text is still there, with labels in place of names
+    mapping = NM.labels(review.partnerships["partnership"], "Fife", KEY)
+    assert hidden.criteria["name"].iloc[1] == f"Links with {mapping['Orkney Islands']}"
+    assert hidden.themes["finding"].iloc[0] == f"{mapping['Angus']} and {mapping['Perth & Kinross']} led the way"
+    assert hidden.about == f"Prepared with the help of {mapping['Shetland Islands']} council."
+    # no council, health board or alias beside a label; the chosen partnership keeps its own
+    p = hidden.partnerships.set_index("partnership")
+    assert p.loc["Fife", "local_authorities"] == "Fife Council"
+    assert (p.drop("Fife")[["local_authorities", "health_board", "aliases"]] == "").all().all()
+    # listed in label order after Fife, not in the workbook's order
+    assert hidden.partnerships["partnership"].tolist() == ["Fife"] + [f"Partnership {c}" for c in "ABCDEFG"]
+    # the numbers are the same
+    assert P.standing(hidden, NOW, "Fife")["full_count"].tolist() == P.standing(review, NOW, "Fife")["full_count"].tolist()
+    # remembered: the analysis of the hidden review is remembered with it
+    assert NM.hidden(review, "Fife", KEY) is hidden
+
+
+def test_a_small_peer_group_is_withheld(review):
+    assert NM.MIN_GROUP == 5
+    assert NM.withheld(review, "Cities") and not NM.withheld(review, "Big") and not NM.withheld(review, None)
+    hidden = NM.hidden(review, "Fife", KEY)
+    groups = dict(zip(hidden.partnerships["partnership"], hidden.partnerships["peer_group"]))
+    assert sorted(groups.values()).count("Big") == 6 and sorted(groups.values()).count("") == 2
+    ranks = P.ranks(hidden, NOW)
+    assert set(ranks["peer_group"]) == {"Big", ""}
+    # a member of a small group compares with no one while names are hidden
+    mine = NM.hidden(review, "Dundee City", KEY)
+    assert P.standing(mine, NOW, "Dundee City")["peer_plans"].isna().all()
+    assert P.standing(review, NOW, "Dundee City")["peer_plans"].notna().all()
+
+
+def test_charts_and_report_from_the_hidden_review_name_no_one_else(review):
+    hidden = NM.hidden(review, "Fife", KEY)
+    others = names_and_aliases(review, "Fife")
+    figs = [C.spine(P.standing(hidden, NOW, "Fife"), hidden.labels, "Fife"),
+            C.change_chart(P.change(hidden, NOW, "Fife"), hidden.labels, "Fife")]
+    for fig in figs:
+        assert find_names([("chart", fig.to_json())], others) == []
+    doc = report.partnership_report_html(hidden, NOW, "Fife", hide_names=True, provenance="version 2",
+                                         show_ranks=True)
+    assert find_names([("report", document_text(doc.encode()))], others) == []
+    assert "Fife" in doc and "Partnership A" in doc
+
+
+# ------------------------------------------------------------------------ every page, as a person sees it
+
+PAGES = ["views/overview.py", "views/criteria.py", "views/timeline.py", "views/partnership.py", "views/themes.py",
+         "views/definitions.py"]
+
+
+@pytest.fixture
+def crafted_app(tmp_path, monkeypatch):
+    path = tmp_path / "Review from Dundee City and PKC.xlsx"  # the footer names the file
+    workbook_bytes(crafted_sheets(), path)
+    monkeypatch.setenv("CSP_WORKBOOK", str(path))
+    return read_workbook(path.read_bytes())
+
+
+def _everything(at, media) -> tuple[list, str]:
+    strings = page_strings(at)
+    show_tab(at, "Data")  # the cards' CSV downloads are in their Data tabs
+    files = []
+    for key in download_keys(at):
+        name, mime, data = download(at, media, key)
+        files.append(name + "\n" + (document_text(data) if mime == "text/html" else data.decode("utf-8-sig")))
+    return strings, "\n".join(files)
+
+
+def test_every_page_and_download_hides_other_names(crafted_app, media):
+    review = crafted_app
+    others = names_and_aliases(review, "Fife")
+    at = open_app()
+    choose(at, "partnership", "Fife")
+    at.session_state["show_ranks"] = True
+    shown = []
+    for page in PAGES:
+        go(at, page)
+        strings, files = _everything(at, media)
+        shown += find_names(strings, others) + find_names([(f"{page} downloads", files)], others)
+    assert shown, "the same search finds the names while they are shown (so it would find a leak)"
+
+    hide_names(at)
+    for page in PAGES:
+        go(at, page)
+        strings, files = _everything(at, media)
+        assert find_names(strings, others) == [], page
+        assert find_names([(f"{page} downloads", files)], others) == [], page
+    go(at, "views/partnership.py")
+    assert title(at) == f"Fife, {NOW}"
+    ranks = table_with(at, "Rank", "Partnership")
+    assert sum(p.startswith("Partnership ") for p in ranks["Partnership"]) == 7
+    assert set(ranks["Peer group"]) == {"Big", ""}
+
+
+def test_a_small_own_group_is_not_compared_with_while_names_are_hidden(crafted_app):
+    at = open_app("views/partnership.py")
+    choose(at, "partnership", "Dundee City")
+    standing = table_with(at, "ID", "Dundee City")
+    assert any(c.startswith("Share of peer group") for c in standing.columns)
+    hide_names(at)
+    standing = table_with(at, "ID", "Dundee City")
+    assert not any(c.startswith("Share of peer group") for c in standing.columns)
+    assert any("Peer group Cities has fewer than 5 partnerships" in t for t in texts(at.caption))
+
+
+def test_labels_stay_put_on_a_shared_link_and_definitions_says_what_hiding_does(crafted_app):
+    def labels_seen() -> list[str]:
+        at = open_app("views/partnership.py")
+        choose(at, "partnership", "Fife")
+        hide_names(at)
+        at.toggle(key="show_ranks").set_value(True).run()
+        ranks = table_with(at, "Rank", "Partnership")
+        return list(zip(ranks["Partnership"], ranks["Criteria fully met"]))
+
+    first = labels_seen()
+    assert labels_seen() == first  # the same link, again
+    # Definitions says what hiding names does and does not do
+    at = open_app("views/definitions.py")
+    said = "\n".join(texts(at.markdown))
+    assert re.search(r"secret kept on the dashboard's server", said) and "does not hide the figures" in said
+    assert "fewer than 5 partnerships" in said
