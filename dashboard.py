@@ -16,6 +16,7 @@ pages = {
     "Explore": [
         overview,
         st.Page("views/criteria.py", title="Criteria coverage", icon=":material/checklist:", url_path="criteria"),
+        st.Page("views/criterion.py", title="Criterion", icon=":material/rule:", url_path="criterion"),
         st.Page("views/timeline.py", title="Submission timeline", icon=":material/event:", url_path="timeline"),
         st.Page("views/partnership.py", title="Partnership", icon=":material/compare_arrows:",
                 url_path="partnership"),
@@ -42,7 +43,7 @@ if page.url_path == "overview":
     # /overview (typed or shared) opens the Overview, which Streamlit serves at / only, instead of a "Page
     # not found" box, with the link's choices (?cycle=...): before the sidebar's widgets bind them.
     st.switch_page(overview, query_params=st.query_params.to_dict())
-CHART_PAGES = {"", "criteria", "timeline", "partnership", "themes"}  # "": the default page (Overview)
+CHART_PAGES = {"", "criteria", "criterion", "timeline", "partnership", "themes"}  # "": the default page (Overview)
 
 
 def preload_chart_code() -> None:

@@ -115,7 +115,8 @@ class View:
 
 # Each page's own options that shape what it shows: bound to the URL by the page (bind="query-params")
 # and carried by the sidebar's "Copy link". The keys are the widgets' keys and the URL's names.
-PAGE_OPTIONS = {"criteria": ("criteria_order", "criteria_measure"), "partnership": ("show_ranks",)}
+PAGE_OPTIONS = {"criteria": ("criteria_order", "criteria_measure"), "partnership": ("show_ranks",),
+                "criterion": ("criterion", "criterion_group")}
 SHARED = ("cycle", "partnership", "peer", "hide")
 
 
@@ -211,7 +212,53 @@ def sidebar(loaded: Loaded, page_path: str = "") -> None:
         st.toggle("Hide other partnerships' names", key="hide", bind="query-params",
                   help="Replace every other partnership's name with a neutral label in charts, "
                        "tables and downloads, so the view can be shown outside the partnership.")
+        go_to(loaded)
         _copy_link(data={"query": share_query(page_path)}, key="copy-link")
+
+
+def go_to_targets(loaded: Loaded) -> dict[str, tuple[str, str, str]]:
+    """The sidebar's "Go to" choices: "Partnership: Fife" and "Criterion 12: Resources" -> (page,
+    session key, value). With other partnerships' names hidden, no partnership is listed (the list
+    would name them all) and criteria are named as the hidden review names them."""
+    review = loaded.review
+    hide = bool(st.session_state.get("hide"))
+    if hide:
+        from analysis import names
+
+        review = names.hidden(review, st.session_state.get("partnership") or "", _label_key(loaded))
+    targets = {}
+    if not hide:
+        for name in review.partnerships["partnership"]:
+            targets[f"Partnership: {name}"] = ("views/partnership.py", "partnership", str(name))
+    for cid, name in zip(review.criteria["criterion"], review.criteria["name"]):
+        label = f"Criterion {cid}: {name}" if str(name).strip() and str(name).strip() != str(cid) else f"Criterion {cid}"
+        targets[label] = ("views/criterion.py", "criterion", str(cid))
+    return targets
+
+
+def go_to(loaded: Loaded) -> None:
+    """Search by name: type a partnership's or a criterion's name (options are plain text, never
+    Markdown) and its page opens with it chosen, keeping the other choices."""
+    targets = go_to_targets(loaded)
+
+    def went() -> None:
+        target = targets.get(st.session_state.get("go_to"))
+        st.session_state["go_to"] = None
+        if target:
+            page, key, value = target
+            st.session_state[key] = value
+            st.session_state["_go_to"] = (page, key, value)
+
+    st.selectbox("Go to", list(targets), index=None, key="go_to", on_change=went,
+                 placeholder="Type a partnership or criterion",
+                 help="Type part of a partnership's or a criterion's name, then pick it to open its page.")
+    target = st.session_state.pop("_go_to", None)
+    if target:  # the choice is in session state (went); the address gets the cycle and a criterion
+        page, key, value = target
+        query = {"cycle": st.session_state["cycle"]} if "cycle" in st.session_state else {}
+        # The partnership's widget (bound to the address) writes it there; the criterion page keeps
+        # its criterion in the address by hand and takes it from there first.
+        st.switch_page(page, query_params=query | ({key: value} if key == "criterion" else {}))
 
 
 def view() -> View:
@@ -292,7 +339,7 @@ def label_secret(store_folder: str) -> bytes:
 
 # What each page needs of a cycle to show anything: any of these (analysis.national.cycle_holds).
 PAGE_NEEDS = {"overview": ("scores", "national"), "criteria": ("scores", "national"), "timeline": ("submissions",),
-              "partnership": ("scores", "national")}
+              "partnership": ("scores", "national"), "criterion": ("scores", "national")}
 _WHERE = [("scores", "views/overview.py", "Overview"), ("scores", "views/criteria.py", "Criteria coverage"),
           ("national", "views/criteria.py", "Criteria coverage"), ("submissions", "views/timeline.py", "Submission timeline"),
           ("scores", "views/partnership.py", "Partnership"), ("themes", "views/themes.py", "2019 themes")]

@@ -5,7 +5,8 @@ Frames and their columns (every frame exists, possibly empty):
 - partnerships: partnership (str, canonical name), local_authorities (str, "; "-joined or ""),
   health_board (str or ""), peer_group (str or ""), aliases (str, "; "-joined or ""), order (int)
 - criteria: criterion (str ID such as "6a"), name (str), question (str or ""), group (str or ""),
-  order (int, the Criteria sheet's order)
+  order (int, the Criteria sheet's order), fully_met_when (str or "": the optional `Fully met when`
+  column, format 1.1: what a plan that fully meets the criterion shows)
 - scale: score (int), label (str, canonical), met ("yes" | "partly" | "no"), order (int, 0 = best)
 - cycles: cycle (str "YYYY-YYYY"), start_year (int), end_year (int), due_date (Timestamp),
   extended_due_date (Timestamp or NaT), review_published (Timestamp or NaT)
@@ -42,7 +43,8 @@ _DATE = "datetime64[ns]"
 SCHEMA: dict[str, dict[str, str]] = {
     "partnerships": {"partnership": "str", "local_authorities": "str", "health_board": "str",
                      "peer_group": "str", "aliases": "str", "order": "int64"},
-    "criteria": {"criterion": "str", "name": "str", "question": "str", "group": "str", "order": "int64"},
+    "criteria": {"criterion": "str", "name": "str", "question": "str", "group": "str", "order": "int64",
+                 "fully_met_when": "str"},
     "scale": {"score": "int64", "label": "str", "met": "str", "order": "int64"},
     "cycles": {"cycle": "str", "start_year": "int64", "end_year": "int64", "due_date": _DATE,
                "extended_due_date": _DATE, "review_published": _DATE},

@@ -62,7 +62,7 @@ CYCLE = re.compile(r"(\d{4})\s*[-–/]\s*(\d{4})")
 # sheet: (required, required columns, optional columns)
 SHEETS = {
     "Partnerships": (True, ["Partnership"], ["Local authorities", "Health board", "Peer group", "Also known as"]),
-    "Criteria": (True, ["ID", "Name"], ["Question", "Group"]),
+    "Criteria": (True, ["ID", "Name"], ["Question", "Group", "Fully met when"]),
     "Scale": (False, ["Score", "Label"], ["Met"]),
     "Cycles": (True, ["Cycle", "Due date"], ["Extended due date", "Review published"]),
     "Submissions": (True, ["Partnership", "Cycle"], ["Submitted", "Draft", "Interim statement", "Feedback issued"]),
@@ -625,10 +625,11 @@ def _criteria(ck: _Checker) -> pd.DataFrame:
     keys = [norm(i) for i in ids]
     ck.unique(t, "ID", t.numbers, keys, ids, "Criterion ID")
     keep = [i for i, k in enumerate(keys) if k and keys.index(k) == i]
-    questions, groups = t.texts("Question"), t.texts("Group")
+    questions, groups, full = t.texts("Question"), t.texts("Group"), t.texts("Fully met when")
     return make_frame("criteria", {"criterion": [ids[i] for i in keep], "name": [names[i] for i in keep],
                                    "question": [questions[i] for i in keep], "group": [groups[i] for i in keep],
-                                   "order": list(range(len(keep)))})
+                                   "order": list(range(len(keep))),
+                                   "fully_met_when": [full[i] for i in keep]})
 
 
 def _criterion_matcher(criteria: pd.DataFrame):

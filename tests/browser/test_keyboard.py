@@ -41,7 +41,7 @@ def cycle_box(f) -> bool:
 
 
 def test_tab_order_through_the_sidebar(page, sample_app):
-    """Skip link, page links, then cycle, partnership, peer group and hide toggle, then the page."""
+    """Skip link, page links, then cycle, partnership, peer group, hide toggle and Go to, then the page."""
     open_page(page, sample_app.url + "/criteria")
     order = []
     for _ in range(40):
@@ -53,9 +53,10 @@ def test_tab_order_through_the_sidebar(page, sample_app):
     names = [f["label"] or f["text"] for f in order]
     assert order[0]["testid"] == "stSkipToContent", names  # first stop: skip to the main content
     controls = [f["label"] for f in order if f["role"] in ("combobox", "switch")]
-    assert controls == ["Planning cycle", "Your partnership", "Peer group", "Hide other partnerships' names"], names
+    assert controls == ["Planning cycle", "Your partnership", "Peer group", "Hide other partnerships' names",
+                        "Go to"], names
     links = [f["text"] for f in order if f["testid"] == "stSidebarNavLink"]
-    assert len(links) == 8 and "Criteria coverage" in links[1], links
+    assert len(links) == 9 and "Criteria coverage" in links[1] and "Criterion" in links[2], links
     first_control = next(i for i, f in enumerate(order) if f["role"] == "combobox")
     last_link = max(i for i, f in enumerate(order) if f["testid"] == "stSidebarNavLink")
     assert last_link < first_control, names  # page links, then the choices
