@@ -205,6 +205,8 @@ def sidebar(loaded: Loaded, page_path: str = "") -> None:
                      placeholder="Choose a partnership",
                      help="Pick your partnership to see it against its peers on the Partnership page.")
         groups = sorted(g for g in review.partnerships["peer_group"].unique() if g)
+        if st.session_state.get("hide"):
+            groups = shown_groups(loaded, groups)
         if groups:
             st.selectbox("Peer group", groups, index=None, key="peer", bind="query-params",
                          placeholder="Your partnership's own group",
@@ -294,9 +296,24 @@ def view() -> View:
     keep = partnership or ""
     shown_review = names.hidden(review, keep, _label_key(loaded))
     source = hidden_source(loaded, keep)
-    withheld = peer if names.withheld(review, peer) else None
-    return View(Loaded(source, shown_review, loaded.unreadable), shown_review, cycle, partnership,
-                None if withheld else peer, True, withheld, choices)
+    # the group's name as the hidden review writes it (a group named after a partnership is scrubbed too)
+    mapping = names.labels(review.partnerships["partnership"], keep, _label_key(loaded))
+    shown_peer = names.scrub_text(peer, review, keep, mapping) if peer else None
+    if names.withheld(review, peer):
+        return View(Loaded(source, shown_review, loaded.unreadable), shown_review, cycle, partnership, None, True,
+                    shown_peer, choices)
+    return View(Loaded(source, shown_review, loaded.unreadable), shown_review, cycle, partnership, shown_peer, True,
+                None, choices)
+
+
+def shown_groups(loaded: Loaded, groups: list[str]) -> list[str]:
+    """The peer groups offered while names are hidden: not one too small to show (analysis.names
+    MIN_GROUP), nor one whose name holds another partnership's name."""
+    from analysis import names
+
+    review, keep = loaded.review, st.session_state.get("partnership") or ""
+    mapping = names.labels(review.partnerships["partnership"], keep, _label_key(loaded))
+    return [g for g in groups if not names.withheld(review, g) and names.scrub_text(g, review, keep, mapping) == g]
 
 
 def _label_key(loaded: Loaded) -> bytes:

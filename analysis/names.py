@@ -49,15 +49,31 @@ PROTECTS = (f"With other partnerships' names hidden, every other partnership is 
             "spellings of those partnerships are left out, names written in the workbook's own text are "
             "replaced by their labels, and a peer group of fewer than "
             f"{MIN_GROUP} partnerships is not shown or compared with. The map of partnerships is hidden.")
-DOES_NOT_PROTECT = ("It does not hide the figures themselves: someone who already knows another "
+DOES_NOT_PROTECT = ("It is for showing a view to others (a screen, a download, a report), not a lock: "
+                    "anyone using the dashboard can switch it off, or choose another partnership, and see "
+                    "names. It does not hide the figures themselves either: someone who already knows another "
                     "partnership's score or submission date can find that partnership's row by it. Your own "
                     "partnership is always named. The labels change when a new version of the data is "
-                    "published.")
+                    "published, and the Data page is not shown while names are hidden.")
 
 
 def label_key(secret: bytes, version: str) -> bytes:
     """The key of the labels for one published version (or upload): HMAC(secret, version)."""
     return hmac.new(secret, f"csp-labels\x1f{version}".encode("utf-8"), hashlib.sha256).digest()
+
+
+LABEL_PREFIXES = ("Partnership", "Other partnership", "Hidden partnership", "Unnamed partnership")
+
+
+def label_prefix(names: Iterable[str]) -> str:
+    """"Partnership" (labels "Partnership A", ...), unless a real name looks like such a label: then
+    the first prefix whose labels no real name can be mistaken for."""
+    names = [str(n).strip().casefold() for n in names]
+    for prefix in LABEL_PREFIXES:
+        look = re.compile(re.escape(prefix.casefold()) + r"\s+[a-z]+")
+        if not any(look.fullmatch(n) for n in names):
+            return prefix
+    return "Partnership (hidden)"
 
 
 def labels(names: Iterable[str], keep: str, key: bytes) -> dict[str, str]:
@@ -66,7 +82,8 @@ def labels(names: Iterable[str], keep: str, key: bytes) -> dict[str, str]:
     names = [str(n) for n in dict.fromkeys(names)]
     others = [n for n in names if n != keep]
     others.sort(key=lambda n: hmac.new(key, f"{keep}\x1f{n}".encode("utf-8"), hashlib.sha256).digest())
-    mapping = {n: f"Partnership {column_letter(i)}" for i, n in enumerate(others)}
+    prefix = label_prefix(names)
+    mapping = {n: f"{prefix} {column_letter(i)}" for i, n in enumerate(others)}
     if keep:
         mapping[keep] = keep
     return mapping
@@ -84,14 +101,18 @@ def other_names(review: Review, keep: str) -> list[str]:
 
 
 def _name_pattern(name: str) -> str:
-    tokens = name.split()
-    parts = []
-    for tok in tokens:
-        if tok == "&" or tok.lower() == "and":
-            parts.append(r"(?:&|and)")
-        else:
-            parts.append(re.escape(tok).replace("&", r"\s*(?:&|and)\s*"))
-    return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+    """A name as a whole-word pattern that also matches the ways people write it: any spacing, "&" or
+    "and" (with or without spaces: "Perth&Kinross"), a hyphen or a space ("Na h-Eileanan" and
+    "Na h Eileanan"). Case is ignored by the caller."""
+    words = [w for w in re.split(r"[\s\-]+|(&)", name) if w]
+    parts = [r"(?:&|and)" if w == "&" or w.lower() == "and" else re.escape(w) for w in words]
+    gaps = []
+    for a, b in zip(parts, parts[1:]):
+        gaps.append(r"\s*" if "(?:&|and)" in (a, b) else r"[\s\-]+")
+    pattern = parts[0] if parts else ""
+    for gap, part in zip(gaps, parts[1:]):
+        pattern += gap + part
+    return r"(?<!\w)" + pattern + r"(?!\w)"
 
 
 @functools.lru_cache(maxsize=64)
@@ -136,8 +157,10 @@ def scrub_text(text, review: Review, keep: str, mapping: Mapping[str, str]):
     return pattern.sub(sub, text)
 
 
-# Columns that are keys between frames, never free text: renamed (partnership) or left as they are.
-_KEYS = {"partnership", "cycle", "criterion"}
+# Columns that are keys between frames, not scrubbed as text: renamed (partnership) or left as they
+# are (cycles are "YYYY-YYYY"). Criterion IDs are scrubbed like text (the same way in every frame, so
+# they still match): an ID may be a name.
+_KEYS = {"partnership", "cycle"}
 
 
 def _scrub_columns(frame: pd.DataFrame, scrub) -> pd.DataFrame:

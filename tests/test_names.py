@@ -215,3 +215,63 @@ def test_labels_stay_put_on_a_shared_link_and_definitions_says_what_hiding_does(
     said = "\n".join(texts(at.markdown))
     assert re.search(r"secret kept on the dashboard's server", said) and "does not hide the figures" in said
     assert "fewer than 5 partnerships" in said
+
+
+def test_the_data_page_shows_no_workbook_while_names_are_hidden(crafted_app, media):
+    """The Data page shows workbooks as they are (file names, names, the workbook to download): with
+    names hidden it says so and shows none of it."""
+    review = crafted_app
+    others = names_and_aliases(review, "Fife")
+    at = open_app("views/data.py")
+    assert "download-viewers" in download_keys(at)  # the named workbook, while names are shown
+    choose(at, "partnership", "Fife")
+    hide_names(at)
+    assert download_keys(at) == [] and not at.main.get("file_uploader")
+    assert "Other partnerships' names are hidden" in texts(at.info)[0]
+    assert find_names(page_strings(at, sidebar=False), others) == []
+
+
+def test_names_written_other_ways_are_scrubbed_too():
+    r = make_review(make_sheets(partnerships=["Fife", "Perth & Kinross", "Na h-Eileanan Siar", "Angus"],
+                                peer_groups={}))
+    mapping = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    text = "Perth&Kinross, perth and kinross, Na h Eileanan Siar, ANGUS; Fifeshire stays"
+    out = NM.scrub_text(text, r, "Fife", mapping)
+    assert out == (f"{mapping['Perth & Kinross']}, {mapping['Perth & Kinross']}, {mapping['Na h-Eileanan Siar']}, "
+                   f"{mapping['Angus']}; Fifeshire stays")
+
+
+def test_a_partnership_named_like_a_label_gets_labels_it_cannot_be_taken_for():
+    names = ["Fife", "Partnership A", "partnership b", "Angus"]
+    r = make_review(make_sheets(partnerships=names, peer_groups={}))
+    assert r.ok, r.errors
+    hidden = NM.hidden(r, "Partnership A", KEY)
+    shown = hidden.partnerships["partnership"].tolist()
+    assert shown[0] == "Partnership A" and len(set(shown)) == 4
+    assert sorted(shown[1:]) == ["Other partnership A", "Other partnership B", "Other partnership C"]
+    assert P.standing(hidden, NOW, "Partnership A")["full_count"].notna().all()  # no crash on a doubled name
+
+
+def test_a_criterion_id_that_is_a_name_is_hidden_in_every_frame():
+    sheets = make_sheets(partnerships=["Fife", "Moray", "Angus", "Highland"], criteria=["1", "Moray"], peer_groups={},
+                         national=[[NOW, "Moray", 2, 1, 1, ""]])
+    r = make_review(sheets)
+    assert r.ok, r.errors
+    hidden = NM.hidden(r, "Fife", KEY)
+    mapping = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    for frame in (hidden.criteria, hidden.scores, hidden.national):
+        assert "Moray" not in set(frame["criterion"]) and mapping["Moray"] in set(frame["criterion"])
+    assert P.standing(hidden, NOW, "Fife").set_index("criterion").loc[mapping["Moray"], "plans"] == 4
+
+
+def test_the_sidebar_offers_no_small_or_named_peer_group_while_names_are_hidden(tmp_path, monkeypatch):
+    groups = {**{p: "Big" for p in ["Fife", "Angus", "Moray", "Highland", "Orkney"]},
+              **{p: "Dundee and friends" for p in ["Dundee", "Perth", "Stirling", "Falkirk", "Clackmannan"]},
+              "Islay": "Small", "Arran": "Small"}
+    path = tmp_path / "w.xlsx"
+    workbook_bytes(make_sheets(partnerships=list(groups), peer_groups=groups), path)
+    monkeypatch.setenv("CSP_WORKBOOK", str(path))
+    at = open_app()
+    assert at.sidebar.selectbox(key="peer").options == ["Big", "Dundee and friends", "Small"]
+    hide_names(at)
+    assert at.sidebar.selectbox(key="peer").options == ["Big"]

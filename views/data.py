@@ -120,8 +120,15 @@ def _passcode_hash(secrets: Mapping) -> str:
 
 
 def _md(text) -> str:
-    """Text typed by someone (file name, name, note) made safe to put in Markdown: shown as typed."""
-    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", str(text))
+    """Text typed by someone (file name, name, note, workbook text) for a message that Streamlit shows as
+    Markdown (an alert): an inline code span, shown exactly as written. Backslash escapes are not enough:
+    Streamlit's Markdown still makes links of bare addresses, icons of :shortcodes: and dashes of "--"
+    in escaped text, but never inside code. Its Material icons are read from the raw text, so a
+    ":material/" gets a word joiner (U+2060, invisible) after the colon."""
+    text = re.sub(r":(?=material/)", ":\u2060", str(text).replace("\r", " ").replace("\n", " "))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _flash(where: str, kind: str, message: str) -> None:
@@ -449,9 +456,9 @@ def _changes_section(review, published: ui.Loaded | None, against: str, first_ve
         changes = compare(old, review, against)
         st.session_state["_data_changes"] = (key, changes)
 
-    st.subheader(f"What changes against {_md(against)}")
+    ui.heading(f"What changes against {against}", level=3)
     later = " If published, it would be version 1." if first_version and not changes.first else ""
-    st.markdown(_md(changes.summary) + later)
+    ui.text(changes.summary + later)
     if changes.first:
         return changes
     lists = []
@@ -459,9 +466,9 @@ def _changes_section(review, published: ui.Loaded | None, against: str, first_ve
         for kind in ("added", "removed"):
             items = getattr(changes, f"{what}_{kind}")
             if items:
-                lists.append(f"- {what.capitalize()} {kind} ({len(items)}): {_md(', '.join(items))}")
+                lists.append(f"{what.capitalize()} {kind} ({len(items)}): {', '.join(items)}")
     if lists:
-        st.markdown("\n".join(lists))
+        ui.text(*[part for line in lists for part in (line, ui.Html("<br>"))][:-1])
     counts = changes.counts
     for frame, what, prefix in ((changes.scores, "Scores", "scores"), (changes.dates, "Submission dates", "dates"),
                                 (changes.details, "Other details", "details")):
@@ -784,6 +791,14 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
 st.title("Data: upload and publish")
 st.markdown("For the analysts who keep the review data. Anyone can check a workbook and preview the dashboard "
             "with it; publishing it for everyone needs an analyst.")
+if st.session_state.get("hide"):
+    # This page shows workbooks as they are (file names, every partnership's name, the workbook itself
+    # to download): none of it can be shown while other partnerships' names are hidden.
+    st.info("**Other partnerships' names are hidden**, and this page shows workbooks as they are, with every "
+            "partnership's name, so it is not shown now. Switch off \"Hide other partnerships' names\" in the "
+            "sidebar to check, publish or download a workbook.", icon=":material/visibility_off:")
+    ui.footer(st.session_state["_loaded"].source if "_loaded" in st.session_state else datasource.locate())
+    st.stop()
 preview = st.session_state.get("preview")
 if preview is not None:
     ui.banner(ui.View(preview, preview.review, "", None, None, False))
