@@ -66,9 +66,4 @@ def levels_bar(frame: pd.DataFrame, labels: list[str], published: str = "") -> g
 def moves_chart(frame: pd.DataFrame, labels: list[str]) -> go.Figure:
     """Every partnership's level before (open circle) and now (a symbol per move), one row each, from
     `analysis.criterion.chart_frame`; the hover names the partnership, the cycle and the level."""
-    base = change_chart(frame, labels).to_dict()  # change_chart's figure is shared: changed only in a copy
-    names = [E(p) for p in frame["partnership"]]
-    for trace in base["data"]:
-        if trace.get("mode") == "markers" and trace.get("text") is not None:
-            trace["text"] = [f"{names[int(y)]}: {t}" for y, t in zip(trace["y"], trace["text"])]
-    return figure(base["data"], base["layout"])
+    return change_chart(frame, labels)  # rows are partnerships: each hover starts with the row's name

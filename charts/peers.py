@@ -46,6 +46,12 @@ def _wrap(text: str, width: int = WRAP) -> str:
     return "<br>".join(E(line) for line in lines) or E(text)
 
 
+def _row_name(row) -> str:
+    """A row's name as plain text ("1. Vision", or the ID alone): what its hover starts with."""
+    name, crit = str(row["name"]), str(row["criterion"])
+    return f"{crit}. {name}" if name and name != crit else crit
+
+
 def _criterion_label(row) -> str:
     name = str(row["name"])
     crit = str(row["criterion"])
@@ -138,8 +144,9 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
             text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="end",
             textfont=dict(color=style.text_colour(colour), size=TEXT_SIZE),
             customdata=[list(c) for c in zip(counts.tolist(), st["plans"].astype(int).tolist(),
-                                             [round(s) for s in share])],
-            hovertemplate=f"{E(lab)}: %{{customdata[0]}} of %{{customdata[1]}} plans (%{{customdata[2]}}%)<extra></extra>",
+                                             [round(s) for s in share], [E(_row_name(row)) for row in rows])],
+            hovertemplate=(f"<b>%{{customdata[3]}}</b><br>{E(lab)}: %{{customdata[0]}} of %{{customdata[1]}} plans "
+                           f"(%{{customdata[2]}}%)<extra></extra>"),
         ))
 
     # The partnership's own level: centre of its segment.
@@ -157,7 +164,7 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
                 x = -(sum(shares[labels[j]].iat[r] for j in range(1, k)) + shares[labels[k]].iat[r] / 2)
         own_x.append(float(x))
         own_text.append([f"◆ {partnership_label}: {label}"])  # words: escaped by _fit_words
-        own_hover.append(E(f"{partnership_label}: {label}"))
+        own_hover.append(f"<b>{E(_row_name(rows[r]))}</b><br>" + E(f"{partnership_label}: {label}"))
     data.append(dict(
         type="scatter", x=own_x, y=ys, mode="markers", name=E(f"{partnership_label} (its level)"),
         marker=dict(symbol=OWN_SYMBOL, size=15, color=style.HIGHLIGHT, line=dict(color="#ffffff", width=2)),
@@ -175,8 +182,8 @@ def spine(standing_frame: pd.DataFrame, labels: list[str], partnership_label: st
                 continue
             px.append(100 * float(share))
             py.append(r - 0.28)
-            ph.append(E(f"{name}: {_pct(share)} {best} ({int(rows[r]['peer_full_count'])} of "
-                        f"{int(rows[r]['peer_plans'])} plans)"))
+            ph.append(f"<b>{E(_row_name(rows[r]))}</b><br>" + E(f"{name}: {_pct(share)} {best} "
+                      f"({int(rows[r]['peer_full_count'])} of {int(rows[r]['peer_plans'])} plans)"))
             words[r].append(f"▼ peers: {_pct(share)} {best}")
         data.append(dict(
             type="scatter", x=px, y=py, mode="markers", name=_wrap(f"{name}, share {best}", WORDS_WIDTH),  # fits a phone legend
@@ -240,7 +247,8 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
             type="scatter", x=[pos[v] for v in cf["previous_label"]], y=ys, mode="markers",
             name=f"{prev_cycle} (before)",
             marker=dict(symbol="circle-open", size=18, color="#595959", line=dict(width=2.5)),
-            text=[E(f"{who}{prev_cycle}: {v}") for v in cf["previous_label"]],
+            text=[f"<b>{E(_row_name(row))}</b><br>" + E(f"{who}{prev_cycle}: {row['previous_label']}")
+                  for row in rows],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False))
     for direction, (name, symbol, colour, _) in DIRECTION_STYLE.items():
         sel = cf.index[cf["direction"] == direction].tolist()
@@ -250,7 +258,8 @@ def change_chart(change_frame: pd.DataFrame, labels: list[str], partnership_labe
             type="scatter", x=[pos[rows[r]["label"]] for r in sel], y=sel, mode="markers",
             name=f"{cycle}: {name.lower()}",
             marker=dict(symbol=symbol, size=15, color=colour, line=dict(color="#ffffff", width=1)),
-            text=[E(f"{who}{cycle}: {rows[r]['label']} ({name.lower()})") for r in sel],
+            text=[f"<b>{E(_row_name(rows[r]))}</b><br>" + E(f"{who}{cycle}: {rows[r]['label']} ({name.lower()})")
+                  for r in sel],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False))
 
     words = []
@@ -314,7 +323,8 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
             name="2019: more than half of plans (range)",
             marker=dict(color="#c8c8c8", line=dict(color="#7f7f7f", width=1),
                         pattern=dict(shape="/", fgcolor="#7f7f7f", size=8, solidity=0.2)),
-            hovertext=[E(f"2019: {e} (more than half of plans)") for e in band["extent"]],
+            hovertext=[f"<b>{E(f'{t} (criterion {c})')}</b><br>" + E(f"2019: {e} (more than half of plans)")
+                       for t, c, e in zip(band["theme"], band["criterion"], band["extent"])],
             hovertemplate="%{hovertext}<extra></extra>"))
     point = tr[tr["extent_low"].notna() & (tr["extent_high"] == tr["extent_low"])]
     if len(point):
@@ -322,7 +332,8 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
             x=point["extent_low"].tolist(), y=point.index.tolist(), mode="markers",
             name="2019: as the review said it",
             marker=dict(symbol="star", size=16, color="#7f7f7f", line=dict(color=style.TEXT, width=1)),
-            hovertext=[E(f"2019: {m}") for m in point["extent_meaning"]],
+            hovertext=[f"<b>{E(f'{t} (criterion {c})')}</b><br>" + E(f"2019: {m}")
+                       for t, c, m in zip(point["theme"], point["criterion"], point["extent_meaning"])],
             hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False))
 
     # Later cycles: one shape and colour per cycle, joined per theme by a thin line.
@@ -348,7 +359,7 @@ def themes_chart(theme_rows: pd.DataFrame, cycles: list[str], met: str = "fully 
             name=E(f"{c}: plans {met}"),
             marker=dict(symbol=CYCLE_SYMBOLS[i % len(CYCLE_SYMBOLS)], size=13,
                         color=style.OKABE_ITO[i % len(style.OKABE_ITO)], line=dict(color="#ffffff", width=1)),
-            hovertext=[E(f"{c}: {int(tr.at[r, names['count']])} of {int(tr.at[r, names['plans']])} plans {met}"
+            hovertext=[f"<b>{E(str(tr.at[r, 'theme']) + ' (criterion ' + str(tr.at[r, 'criterion']) + ')')}</b><br>" + E(f"{c}: {int(tr.at[r, names['count']])} of {int(tr.at[r, names['plans']])} plans {met}"
                          f" criterion {tr.at[r, 'criterion']}"
                          f"{' (' + str(tr.at[r, 'criterion_name']) + ')' if tr.at[r, 'criterion_name'] else ''}")
                        + "<br>" + ("published figure" if tr.at[r, names['source']] == 'published'
