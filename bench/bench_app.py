@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import os
 import statistics
@@ -521,6 +522,9 @@ class _Session:
                     if widget.id not in self.values:
                         self.values[widget.id] = self._first_value(what, widget)
                 elif what == "heading" and want in el.heading.body:
+                    titled = True
+                elif (what == "markdown" and el.markdown.body.startswith("<h1>")     # ui.title
+                      and html.escape(want, quote=False) in el.markdown.body):
                     titled = True
                 elif what in ("plotly_chart", "bidi_component") and titled and chart is None:  # ui.plotly_chart
                     chart = time.perf_counter() - began

@@ -66,3 +66,14 @@ def test_the_tools_are_buttons_above_the_chart_not_on_it():
     assert html.index("csp-png") < html.index("csp-chart") and html.index("csp-full-open") < html.index("csp-chart")
     assert html.count("<button type='button'") == 2
     assert "showModal()" in browser.CHART_ELEMENT_JS          # full screen: a modal dialog, Escape closes it
+
+
+def test_no_error_screen_link_sends_the_error_off_the_site():
+    """Streamlit's error screen offers links that search Google and ask ChatGPT with the error's text:
+    nothing may leave the deployment from this dashboard (issue 17), so they are switched off."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorLinks"] is False
+    assert config["client"]["showErrorDetails"] == "none"
