@@ -290,6 +290,18 @@ def document_text(data: bytes) -> str:
     return raw + "\n" + _clean(raw)
 
 
+def everything(at: AppTest, media) -> tuple[list, str]:
+    """Every string on the page (`page_strings`), and the file name and text of every download (the
+    cards' CSVs, opened in their Data tabs, and the HTML report): what a name search must not find."""
+    strings = page_strings(at)
+    show_tab(at, "Data")
+    files = []
+    for key in download_keys(at):
+        name, mime, data = download(at, media, key)
+        files.append(name + "\n" + (document_text(data) if mime == "text/html" else data.decode("utf-8-sig")))
+    return strings, "\n".join(files)
+
+
 def names_and_aliases(review, keep: str) -> list[str]:
     """Every other partnership's name and alias, straight from the Partnerships sheet's columns."""
     out = []

@@ -13,8 +13,8 @@ import pytest
 
 from analysis import names as NM
 from analysis import peers as P
-from apptools import (choose, document_text, download, download_keys, find_names, go, hide_names, media,  # noqa: F401
-                      names_and_aliases, open_app, page_strings, show_tab, table_with, texts, title)
+from apptools import (choose, document_text, download_keys, everything, find_names, go, hide_names,  # noqa: F401
+                      media, names_and_aliases, open_app, page_strings, table_with, texts, title)
 from builders import make_review, make_sheets, workbook_bytes
 from charts import peers as C
 from loaders import read_workbook
@@ -152,16 +152,6 @@ def crafted_app(tmp_path, monkeypatch):
     return read_workbook(path.read_bytes())
 
 
-def _everything(at, media) -> tuple[list, str]:
-    strings = page_strings(at)
-    show_tab(at, "Data")  # the cards' CSV downloads are in their Data tabs
-    files = []
-    for key in download_keys(at):
-        name, mime, data = download(at, media, key)
-        files.append(name + "\n" + (document_text(data) if mime == "text/html" else data.decode("utf-8-sig")))
-    return strings, "\n".join(files)
-
-
 def test_every_page_and_download_hides_other_names(crafted_app, media):
     review = crafted_app
     others = names_and_aliases(review, "Fife")
@@ -171,14 +161,14 @@ def test_every_page_and_download_hides_other_names(crafted_app, media):
     shown = []
     for page in PAGES:
         go(at, page)
-        strings, files = _everything(at, media)
+        strings, files = everything(at, media)
         shown += find_names(strings, others) + find_names([(f"{page} downloads", files)], others)
     assert shown, "the same search finds the names while they are shown (so it would find a leak)"
 
     hide_names(at)
     for page in PAGES:
         go(at, page)
-        strings, files = _everything(at, media)
+        strings, files = everything(at, media)
         assert find_names(strings, others) == [], page
         assert find_names([(f"{page} downloads", files)], others) == [], page
     go(at, "views/partnership.py")

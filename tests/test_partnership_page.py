@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from apptools import (as_text, charts, choose, csv_frame, document_text, download, download_keys, find_names,  # noqa: F401
+from apptools import (everything, as_text, charts, choose, csv_frame, document_text, download, download_keys, find_names,  # noqa: F401
                       go, hide_names, media, metrics, names_and_aliases, open_app, page_strings, show_tab,
                       table_with, text, texts, title)
 from builders import make_sheets, workbook_bytes
@@ -203,17 +203,6 @@ def test_ranks_are_hidden_until_asked_for(workbook):
 
 # ====================================================================== the anonymised view
 
-def _everything(at, media) -> tuple[list, str]:
-    """Every string on the page, and the text of every download (CSV and the HTML report)."""
-    strings = page_strings(at)
-    show_tab(at, "Data")  # the cards' CSV downloads are in their Data tabs
-    files = []
-    for key in download_keys(at):
-        name, mime, data = download(at, media, key)
-        files.append(document_text(data) if mime == "text/html" else data.decode("utf-8-sig"))
-    return strings, "\n".join(files)
-
-
 def _show_all(at, keep: str) -> None:
     choose(at, "partnership", keep)
     go(at, PAGE)
@@ -230,14 +219,14 @@ def test_hidden_names_on_the_sample(media):
     at = open_app()
     _show_all(at, "Fife")
     # names shown: the same search finds them (so it would find a leak)
-    strings, files = _everything(at, media)
+    strings, files = everything(at, media)
     assert len(find_names(strings, others)) >= 29  # every other partnership in the ranks table
     assert download_keys(at) == ["download-partnership-standing", "download-partnership-change", "report"]
 
     hide_names(at)
     assert title(at) == "Fife, 2023-2026"
     assert "Other partnerships' names are hidden on this page and in its downloads." in texts(at.caption)
-    strings, files = _everything(at, media)
+    strings, files = everything(at, media)
     assert find_names(strings, others) == []
     assert find_names([("downloads", files)], others) == []
     # the league table still lists everyone, under neutral labels
@@ -256,11 +245,11 @@ def test_hidden_names_with_aliases_and_names_inside_criteria(workbook, media):
     _show_all(at, "Fife")
     others = names_and_aliases(review, "Fife")
     assert {"Perth & Kinross", "Perth and Kinross", "PKC", "Dundee"} <= set(others)
-    strings, files = _everything(at, media)
+    strings, files = everything(at, media)
     assert find_names(strings, ["Dundee"])  # shown while names are not hidden
 
     hide_names(at)
-    strings, files = _everything(at, media)
+    strings, files = everything(at, media)
     assert find_names(strings, others) == []
     assert find_names([("downloads", files)], others) == []
     # the criteria are still there, with the name replaced
