@@ -507,6 +507,17 @@ def heatmap_frame(review: Review, cycle: str) -> pd.DataFrame:
 
 
 @per_review
+def partnership_levels(review: Review, cycle: str, partnership: str | None) -> dict[str, str]:
+    """{criterion: level} of `partnership`'s plan in `cycle` ("Not assessed" for a blank score); {}
+    when it has no scores then (or no partnership is chosen): what marks "yours" on the charts."""
+    if not partnership:
+        return {}
+    sc = review.scores
+    own = sc[(sc["cycle"] == cycle) & (sc["partnership"] == partnership)]
+    return {str(c): (str(lbl) if isinstance(lbl, str) else NOT_ASSESSED) for c, lbl in zip(own["criterion"], own["label"])}
+
+
+@per_review
 def partnership_fully_met(review: Review, cycle: str) -> pd.DataFrame:
     """Per partnership (all of them, workbook order) for the tile map.
 

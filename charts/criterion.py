@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.memo import by_content
-from charts.national import _distinct, _levels, _message, _nice_step
+from charts.national import _distinct, _levels, _message, _nice_step, yours
 from charts.peers import change_chart
 from charts.style import NOT_ASSESSED_COLOUR, edge_colour, figure, layout, level_colours, level_patterns, merge, text_colour
 from literal import for_chart as E
@@ -63,7 +63,11 @@ def levels_bar(frame: pd.DataFrame, labels: list[str], published: str = "") -> g
 
 
 @by_content
-def moves_chart(frame: pd.DataFrame, labels: list[str]) -> go.Figure:
+def moves_chart(frame: pd.DataFrame, labels: list[str], mine: str | None = None) -> go.Figure:
     """Every partnership's level before (open circle) and now (a symbol per move), one row each, from
-    `analysis.criterion.chart_frame`; the hover names the partnership, the cycle and the level."""
+    `analysis.criterion.chart_frame`; the hover names the partnership, the cycle and the level.
+    `mine`: the chosen partnership, its row named "▶ Fife (yours)"."""
+    if mine is not None and (frame["partnership"] == mine).any():
+        shown = frame["partnership"].map(lambda p: yours(p) if p == mine else p)
+        frame = frame.assign(criterion=shown, name=shown)
     return change_chart(frame, labels)  # rows are partnerships: each hover starts with the row's name

@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential
 
-from charts.style import (GRID, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, edge_colour, figure,
+from charts.style import (GRID, HIGHLIGHT, NOT_ASSESSED_COLOUR, OKABE_ITO, PATTERNS, TEXT, _hex, edge_colour, figure,
                           layout, level_colours, level_patterns, merge, text_colour)
 from analysis.memo import by_content
 from literal import for_chart
@@ -35,6 +35,18 @@ from loaders.model import NOT_ASSESSED
 def _esc(text) -> str:
     """Workbook text shown by plotly, exactly as written (`literal.for_chart`, the one rule)."""
     return for_chart(text)
+
+
+def yours(name) -> str:
+    """How the chosen partnership's own row or tile is named on a chart: by a mark and in words,
+    not by colour alone."""
+    return f"▶ {name} (yours)"
+
+
+def _row_outline(index: int) -> dict:
+    """An outline around row `index` of a category y axis (the chosen partnership's row)."""
+    return dict(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=index - 0.5, y1=index + 0.5,
+                line=dict(color=TEXT, width=2.5), fillcolor="rgba(0,0,0,0)", layer="above")
 
 
 def wrap(text: str, width: int = 21) -> str:
@@ -128,13 +140,16 @@ def _criterion_axis(frame: pd.DataFrame, order: list[str] | None = None) -> tupl
 
 @by_content
 def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: list[str] | None = None,
-                 height: int | None = None) -> go.Figure:
+                 height: int | None = None, mine: str | None = None,
+                 mine_levels: dict[str, str] | None = None) -> go.Figure:
     """Stacked horizontal bar per criterion from `analysis.national.coverage`.
 
     One trace per scale level in scale order (best first, leftmost), then "Not assessed" when any
     plan is not assessed. x is "count" (plans) or "share". `order` is a list of criterion IDs, top
     first (e.g. `criterion_order(cov, "fully_met")`); default the workbook's order. Every segment
     shows its count as text and has its level's pattern; the hover gives name, level, count, share.
+    `mine` and `mine_levels` ({criterion: level}): the chosen partnership, whose own level on each
+    criterion is a diamond in the middle of that level's segment ("◆ Fife (yours): its level").
     """
     if cov is None or cov.empty:
         return _message("No scores or published figures for this cycle.")
@@ -148,13 +163,17 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
     plans = cov.drop_duplicates("criterion").set_index("criterion")["plans"]
     plans_of = dict(zip(plans.index, plans))
     names = [_esc(n) for n in cov.drop_duplicates("criterion").set_index("criterion")["name"].reindex(ids)]
-    data = []
+    data, segment = [], {}   # segment: (level, criterion) -> (start, width) along x
+    start = dict.fromkeys(ids, 0.0)
     for lbl in levels:
         part = cov[cov["label"] == lbl].drop_duplicates("criterion")
         count_of, share_of = dict(zip(part["criterion"], part["count"])), dict(zip(part["criterion"], part["share"]))
         counts = [int(count_of.get(cid, 0)) for cid in ids]
         shares = [float(share_of.get(cid, 0.0)) for cid in ids]
         colour = colours.get(lbl, NOT_ASSESSED_COLOUR)
+        for cid, width in zip(ids, counts if x == "count" else shares):
+            segment[(lbl, cid)] = (start[cid], float(width))
+            start[cid] += float(width)
         data.append(dict(
             type="bar",
             name=_esc(lbl),
@@ -173,6 +192,18 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
             hovertemplate=("<b>%{customdata[0]}</b><br>" + _esc(lbl)
                            + ": %{customdata[1]} of %{customdata[3]} plans (%{customdata[2]:.0%})<extra></extra>"),
         ))
+    if mine and mine_levels:
+        marked = [cid for cid in ids if segment.get((mine_levels.get(cid), cid), (0, 0))[1] > 0]
+        data.append(dict(
+            type="scatter", mode="markers", name=_esc(f"◆ {mine} (yours): its level"),
+            x=[_diamond_x(*segment[(mine_levels[cid], cid)], total=float(plans.max()) if x == "count" else 1.0)
+               for cid in marked],
+            y=[ytext[cid] for cid in marked],
+            marker=dict(symbol="diamond", size=13, color=HIGHLIGHT, line=dict(color="#ffffff", width=2)),
+            customdata=[[_esc(f"{cid}. {n}" if n != cid else cid), _esc(f"{mine}: {mine_levels[cid]}")]
+                        for cid, n in zip(marked, cov.drop_duplicates("criterion").set_index("criterion")["name"]
+                                          .reindex(marked).astype(str))],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>", cliponaxis=False))
     n = len(ids)
     top = int(plans.max()) if len(plans) else 0
     if x == "count":
@@ -183,6 +214,12 @@ def coverage_bar(cov: pd.DataFrame, labels: list[str], x: str = "count", order: 
         barmode="stack", bargap=0.25, legend=dict(traceorder="normal"), xaxis=xaxis,
         yaxis=dict(type="category", categoryorder="array", categoryarray=[ytext[cid] for cid in reversed(ids)],
                    showgrid=False))))
+
+
+def _diamond_x(start: float, width: float, total: float) -> float:
+    """Where a partnership's diamond goes in its level's segment: near the segment's left end when the
+    segment is wide enough (its count is written in the middle), else in the middle."""
+    return start + 0.04 * total if width >= 0.12 * total else start + width / 2
 
 
 def _distinct(patterns: dict[str, str]) -> dict[str, str]:
@@ -211,13 +248,14 @@ CELL_TEXT_MAX = 5000
 
 
 @by_content
-def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -> go.Figure:
+def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None, mine: str | None = None) -> go.Figure:
     """Partnership x criterion grid from `analysis.national.heatmap_frame`.
 
     Discrete colour per level (style.level_colours), the level's short text in each cell ("F",
     "P", "N", "–" for not assessed) in a contrasting colour, and a hover with partnership,
     criterion and level. Criterion IDs on the x axis (names in the hover), partnerships top to
-    bottom in workbook order. The legend explains the short texts ("F  Fully met")."""
+    bottom in workbook order. The legend explains the short texts ("F  Fully met"). `mine`: the
+    chosen partnership, whose row is named "▶ Fife (yours)" and outlined."""
     if frame is None or frame.empty:
         return _message("No per-partnership scores for this cycle.")
     has_na = bool((frame["label"] == NOT_ASSESSED).any())
@@ -242,7 +280,7 @@ def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -
     grid[pd.isna(grid)] = NOT_ASSESSED
     flat = grid.ravel().tolist()
 
-    ylab = {p: _esc(p) for p in parts}
+    ylab = {p: _esc(yours(p) if p == mine else p) for p in parts}
     z = np.array([index[lbl] for lbl in flat], dtype=int).reshape(grid.shape)
     row_text = [f"<b>{ylab[p]}</b><br>" for p in parts]
     col_text = [f"{_esc(cid)}. {_esc(names[cid])}<br>" for cid in ids]
@@ -287,7 +325,7 @@ def heatmap(frame: pd.DataFrame, labels: list[str], height: int | None = None) -
         # the mouse (a reversed categoryarray mirrored the hover: tests/browser/test_hover.py)
         yaxis=dict(type="category", categoryorder="array", categoryarray=[ylab[p] for p in parts],
                    showgrid=False, range=[len(parts) - 0.5, -0.5]),
-        legend=legend)))
+        legend=legend), dict(shapes=[_row_outline(parts.index(mine))]) if mine in parts else {}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,14 +445,15 @@ STATUS_COLOUR = {"On time": OKABE_ITO[0], "Late": OKABE_ITO[1]}
 
 @by_content
 def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
-                      height: int | None = None) -> go.Figure:
+                      height: int | None = None, mine: str | None = None) -> go.Figure:
     """Each received plan as a point (from `timeline(...).partnerships` / `submission_status`).
 
     x="days": days after the deadline used (negative = early), with the deadline at 0; x="date":
     the date received, with a line at each deadline. Marker shape shows the status (circle = on
     time, triangle = late) and whether the plan was a draft (open marker); the hover gives
     partnership, dates, days, draft and interim statement. Plans not yet received are listed under
-    the chart. sort="date" (earliest at the top) or "workbook"."""
+    the chart. sort="date" (earliest at the top) or "workbook". `mine`: the chosen partnership, whose
+    row is named "▶ Fife (yours)" and outlined."""
     if per is None or per.empty:
         return _message("No submission records for this cycle.")
     got = per[per["status"] != "Not yet received"].copy()
@@ -423,6 +462,7 @@ def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
         return _message(f"No plans received yet ({len(missing)} outstanding).")
     got = got.sort_values(["submitted", "order"] if sort == "date" else ["order"])
     order = got["partnership"].astype(str).tolist()
+    ylab = {p: _esc(yours(p) if p == mine else p) for p in order}
     data = []
     for status in ("On time", "Late"):
         for draft in (False, True):
@@ -442,7 +482,7 @@ def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
                     when = f"{-int(days)} day{'s' if days != -1 else ''} before the deadline"
                 else:
                     when = "on the deadline day"
-                lines = [f"<b>{_esc(r.partnership)}</b>", f"{status}{': ' + when if when else ''}",
+                lines = [f"<b>{ylab[str(r.partnership)]}</b>", f"{status}{': ' + when if when else ''}",
                          f"Received {_date_text(r.submitted)}", f"Deadline {_date_text(r.deadline)}"]
                 if draft:
                     lines.append("Published in draft")
@@ -451,7 +491,7 @@ def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
                 hover.append("<br>".join(lines))
             xs = part["days_late"].astype(float).tolist() if x == "days" else pd.to_datetime(part["submitted"]).tolist()
             data.append(dict(
-                type="scatter", name=name, x=xs, y=part["partnership"].astype(str).map(_esc).tolist(), mode="markers",
+                type="scatter", name=name, x=xs, y=part["partnership"].astype(str).map(ylab).tolist(), mode="markers",
                 marker=dict(symbol=symbol, size=11, color=STATUS_COLOUR[status],
                             line=dict(color=STATUS_COLOUR[status], width=2)),
                 hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
@@ -470,7 +510,7 @@ def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
     h = height or max(260, 110 + 22 * len(order) + (40 if missing else 0))
     look = merge(layout(height=h), dict(
         xaxis=xaxis,
-        yaxis=dict(type="category", categoryorder="array", categoryarray=[_esc(p) for p in reversed(order)],
+        yaxis=dict(type="category", categoryorder="array", categoryarray=[ylab[p] for p in reversed(order)],
                    showgrid=True),
         legend=dict(traceorder="normal")))
     if missing:
@@ -478,6 +518,8 @@ def submission_points(per: pd.DataFrame, x: str = "days", sort: str = "date",
                           y=0, yref="paper", yanchor="top", yshift=-50, xanchor="left", align="left",
                           showarrow=False, font=dict(size=12)))
         merge(look, dict(margin=dict(b=90)))
+    if mine in order:
+        shapes = shapes + [_row_outline(len(order) - 1 - order.index(mine))]
     if shapes:
         look["shapes"] = shapes
     if notes:
@@ -625,13 +667,15 @@ def _cividis_best_dark() -> list[list]:
 
 
 @by_content
-def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None = None) -> go.Figure:
+def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None = None,
+             mine: str | None = None) -> go.Figure:
     """A tile grid map of Scotland from `analysis.national.partnership_fully_met`: one square per
     partnership, roughly where it lies (TILE_POSITIONS; others in extra rows below).
 
     Colour = number of criteria fully met (cividis, more = darker, with a colour bar), the tile
     shows its abbreviation and that number; the hover gives the full name, count and criteria
-    assessed. Tiles without scores are grey with a dash."""
+    assessed. Tiles without scores are grey with a dash. `mine`: the chosen partnership, whose tile
+    is outlined, marked "▶" and named "(yours)" in its hover."""
     if frame is None or frame.empty:
         return _message("No partnerships.")
     tiles = tile_layout(frame)
@@ -648,8 +692,10 @@ def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None =
     tx, ty, tt, tc = [], [], [], []
     records = data[~data.index.duplicated(keep="first")].to_dict("index")
     colour_of: dict[int, str] = {}
+    shapes = []
     for r in tiles.itertuples(index=False):
         rec = records[r.partnership]
+        who = yours(r.partnership) if r.partnership == mine else r.partnership
         value = rec["fully_met"]
         assessed = int(rec["assessed"]) if "assessed" in rec and pd.notna(rec["assessed"]) else 0
         if pd.notna(value):
@@ -658,17 +704,20 @@ def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None =
             if value not in colour_of:
                 colour_of[value] = _hex(sample_colorscale(scale, [value / zmax])[0])
             colour = colour_of[value]
-            hover[r.row][r.col] = (f"<b>{_esc(r.partnership)}</b><br>{value} of {n_crit} criteria {_esc(label)}"
+            hover[r.row][r.col] = (f"<b>{_esc(who)}</b><br>{value} of {n_crit} criteria {_esc(label)}"
                                    f"<br>{assessed} assessed")
             shown = str(value)
         else:
             zgrey[r.row][r.col] = 0
             colour = NOT_ASSESSED_COLOUR
-            hover[r.row][r.col] = f"<b>{_esc(r.partnership)}</b><br>No scores this cycle"
+            hover[r.row][r.col] = f"<b>{_esc(who)}</b><br>No scores this cycle"
             shown = "–"
         tx.append(r.col)
         ty.append(r.row)
-        tt.append(f"<b>{_esc(r.abbreviation)}</b><br>{shown}")
+        tt.append(f"<b>{'▶' if r.partnership == mine else ''}{_esc(r.abbreviation)}</b><br>{shown}")
+        if r.partnership == mine:
+            shapes.append(dict(type="rect", x0=r.col - 0.5, x1=r.col + 0.5, y0=r.row - 0.5, y1=r.row + 0.5,
+                               xref="x", yref="y", line=dict(color=TEXT, width=3), layer="above"))
         tc.append(text_colour(colour))
 
     traces = []
@@ -692,4 +741,4 @@ def tile_map(frame: pd.DataFrame, label: str = "fully met", height: int | None =
         xaxis=dict(visible=False, range=[-0.5, ncols - 0.5], constrain="domain", showgrid=False),
         yaxis=dict(visible=False, range=[nrows - 0.5, -0.5], scaleanchor="x", scaleratio=1,
                    constrain="domain", showgrid=False),
-        showlegend=False, margin=dict(l=5, r=5, t=10, b=70))))
+        showlegend=False, margin=dict(l=5, r=5, t=10, b=70)), dict(shapes=shapes) if shapes else {}))

@@ -589,12 +589,15 @@ def _national_figures(review) -> list[go.Figure]:
     for cycle in review.cycles["cycle"].tolist() + ["1999-2002"]:
         cov = N.coverage(review, cycle)
         figures.append(C.coverage_bar.__wrapped__(cov, review.labels))
+        mine = N.partnership_levels(review, cycle, keep)   # your partnership marked: diamonds, outlines
+        figures.append(C.coverage_bar.__wrapped__(cov, review.labels, mine=keep, mine_levels=mine))
         orders = [None] if cov.empty else [N.criterion_order(cov, "workbook"), N.criterion_order(cov, "fully_met")]
         for x in ("count", "share"):
             for order in orders:
                 figures.append(C.coverage_bar.__wrapped__(cov, review.labels, x=x, order=order))
         heat = N.heatmap_frame(review, cycle)
         figures.append(C.heatmap.__wrapped__(heat, review.labels))
+        figures.append(C.heatmap.__wrapped__(heat, review.labels, mine=keep))
         if not heat.empty:      # as the Criteria page shows it with names hidden
             figures.append(C.heatmap.__wrapped__(N.heatmap_frame(hidden_review, cycle), review.labels))
         change = N.change_since_previous(review, cycle)
@@ -607,8 +610,10 @@ def _national_figures(review) -> list[go.Figure]:
         figures.append(C.timeline_cumulative.__wrapped__(t.cumulative, None, t.extended_due_date))
         figures.append(C.submission_points.__wrapped__(N.timeline(hidden_review, cycle).partnerships))
         figures.append(C.submission_points.__wrapped__(t.partnerships, x="date"))
+        figures.append(C.submission_points.__wrapped__(t.partnerships, mine=keep))
         figures.append(C.submission_points.__wrapped__(t.partnerships, sort="workbook", height=500))
         figures.append(C.tile_map.__wrapped__(N.partnership_fully_met(review, cycle), label=full_phrase(review)[1]))
+        figures.append(C.tile_map.__wrapped__(N.partnership_fully_met(review, cycle), mine=keep))
     return figures
 
 

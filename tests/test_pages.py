@@ -813,3 +813,44 @@ def test_the_data_page_says_an_upload_is_illustrative_before_publishing():
         ["About", "Illustrative", "no", "yes"]]
     at.file_uploader(key="upload").set_value(("real-again.xlsx", workbook_bytes(illustrative_sheets("no")), XLSX)).run()
     assert "marked illustrative" not in text(at.info) and "marked illustrative" not in "\n".join(texts(at.markdown))
+
+
+def test_your_partnership_is_marked_on_every_chart_by_a_mark_and_in_words():
+    """Issue 18: once chosen, Fife is picked out on the Overview's bars and map, the heatmap's row, the
+    timeline's point and the criterion page, by a marker or an outline and in words, not by colour."""
+    from loaders import read_workbook
+
+    review = read_workbook((Path(__file__).parents[1] / "data" / "sample-review.xlsx").read_bytes())
+    sc = review.scores[(review.scores["partnership"] == "Fife") & (review.scores["cycle"] == "2023-2026")]
+    fife = dict(zip(sc["criterion"], sc["label"]))
+    at = open_app()
+    bars, tiles = (chart_spec(c) for c in charts(at))
+    assert not [t for t in bars["data"] if "yours" in str(t.get("name"))]  # nothing marked before a choice
+    choose(at, "partnership", "Fife")
+    bars, tiles = (chart_spec(c) for c in charts(at))
+    diamonds = next(t for t in bars["data"] if t.get("name") == "◆ Fife (yours): its level")
+    assert diamonds["marker"]["symbol"] == "diamond" and len(diamonds["y"]) == len(fife)
+    assert sorted(d[1] for d in diamonds["customdata"]) == sorted(f"Fife: {lbl}" for lbl in fife.values())
+    assert "◆ marks Fife's own level on each criterion." in texts(at.caption)
+    assert tiles["layout"]["shapes"][0]["line"]["width"] == 3
+    assert any(t.startswith("<b>▶") for tr in tiles["data"] if tr.get("mode") == "text" for t in tr["text"])
+    assert "Fife's square is outlined and marked ▶." in text(at.caption)
+
+    go(at, "views/criteria.py")
+    heat = next(chart_spec(c) for c in charts(at) if chart_spec(c)["data"][0]["type"] == "heatmap")
+    rows = heat["layout"]["yaxis"]["categoryarray"]
+    assert "▶ Fife (yours)" in rows and "Fife" not in rows
+    outline = heat["layout"]["shapes"][0]
+    assert outline["y0"] == rows.index("▶ Fife (yours)") - 0.5 and outline["line"]["width"] == 2.5
+    assert "Fife's row is outlined and named ▶ (yours)." in text(at.caption)
+
+    go(at, "views/timeline.py")
+    points = chart_spec(charts(at)[1])
+    assert "▶ Fife (yours)" in points["layout"]["yaxis"]["categoryarray"]
+    assert any(s.get("type") == "rect" for s in points["layout"]["shapes"])
+    assert "Fife's plan is the outlined row, named ▶ (yours)." in text(at.caption)
+
+    at.session_state["criterion"] = "12"
+    go(at, "views/criterion.py")
+    moves = chart_spec(charts(at)[0])
+    assert any("▶ Fife (yours)" in t for t in moves["layout"]["yaxis"]["ticktext"])

@@ -32,18 +32,22 @@ order_by = c1.radio("Order criteria", ["As in the review", "By share at the best
 measure = c2.radio("Show", ["Number of plans", "Share of plans"], horizontal=True, key="criteria_measure",
                    bind="query-params")
 order = an.criterion_order(cov, "workbook" if order_by == "As in the review" else "fully_met")
+mine = an.partnership_levels(review, cycle, v.partnership)  # your partnership, marked on the charts
 ui.chart_card(f"Plans at each level, per criterion, {cycle}", an.coverage_sentence(review, cycle),
               lambda: ch.coverage_bar(cov, review.labels, x="count" if measure == "Number of plans" else "share",
-                                      order=order),
-              lambda: an.coverage_table(cov, order), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv")
+                                      order=order, mine=v.partnership, mine_levels=mine),
+              lambda: an.coverage_table(cov, order), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv",
+              note=f"◆ marks {v.partnership}'s own level on each criterion." if mine else None)
 
 heat = an.heatmap_frame(review, cycle)
 if not heat.empty:
     ui.chart_card(f"Each partnership's level on each criterion, {cycle}", an.heatmap_sentence(review, cycle),
-                  lambda: ch.heatmap(heat, review.labels), lambda: an.heatmap_table(heat), key="criteria-heatmap",
-                  note="Letters in the cells are the first letters of the levels; a dash means not assessed."
-                  if len(heat) <= ch.CELL_TEXT_MAX else "This grid is too large for letters in its cells: hover over "
-                  "a cell, or use the Data tab, for each partnership's level.",
+                  lambda: ch.heatmap(heat, review.labels, mine=v.partnership), lambda: an.heatmap_table(heat),
+                  key="criteria-heatmap",
+                  note=("Letters in the cells are the first letters of the levels; a dash means not assessed."
+                        if len(heat) <= ch.CELL_TEXT_MAX else "This grid is too large for letters in its cells: hover "
+                        "over a cell, or use the Data tab, for each partnership's level.")
+                  + (f" {v.partnership}'s row is outlined and named ▶ (yours)." if mine else ""),
                   filename=f"partnership-by-criterion-{cycle}.csv")
 
 change = an.change_since_previous(review, cycle)

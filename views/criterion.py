@@ -57,7 +57,8 @@ else:
     prev = str(moved["previous_cycle"].iloc[0]) if not moved.empty else ""
     ui.chart_card(f"{info['name']}: each partnership's level, {cycle}" + (f" against {prev}" if prev else ""),
                   ac.moves_sentence(moved, review, cycle, chosen, group),
-                  (lambda: cc.moves_chart(ac.chart_frame(moved), review.labels)) if not moved.empty else None,
+                  (lambda: cc.moves_chart(ac.chart_frame(moved), review.labels, mine=v.partnership))
+                  if not moved.empty else None,
                   lambda: ac.moves_table(moved), key="criterion-moves",
                   note="Rows are grouped by peer group. An open circle marks the earlier level; the symbol the "
                        "level now (▶ moved up, ◀ moved down, ● same, ★ no earlier level)." if prev else None,

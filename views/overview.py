@@ -32,10 +32,13 @@ ui.text(ui.strong(f"Least often {full}:"), " ",
         container=right)
 
 cov = an.coverage(review, cycle)
+mine = an.partnership_levels(review, cycle, v.partnership)  # your partnership, marked on the charts
 note = ("These are the published national totals: this cycle has no per-partnership scores in the workbook."
-        if h["source"] == "published" else None)
+        if h["source"] == "published" else
+        f"◆ marks {v.partnership}'s own level on each criterion." if mine else None)
 ui.chart_card(f"How many plans met each criterion, {cycle}", an.coverage_sentence(review, cycle),
-              (lambda: ch.coverage_bar(cov, review.labels)) if not cov.empty else None,
+              (lambda: ch.coverage_bar(cov, review.labels, mine=v.partnership, mine_levels=mine)) if not cov.empty
+              else None,
               lambda: an.coverage_table(cov),
               key="overview-criteria", note=note, filename=f"criteria-{cycle}.csv")
 
@@ -45,9 +48,11 @@ if v.hide_names:
             "tile's place on the map would show which partnership it is.")
 elif tiles["fully_met"].notna().any():
     ui.chart_card(f"Criteria {full} by each partnership, {cycle}", an.tilemap_sentence(review, cycle),
-                  lambda: ch.tile_map(tiles, label=full), lambda: an.tiles_table(tiles, h["full_label"]),
+                  lambda: ch.tile_map(tiles, label=full, mine=v.partnership),
+                  lambda: an.tiles_table(tiles, h["full_label"]),
                   key="overview-map",
                   note="Each square is one partnership, placed roughly where it lies in Scotland; darker "
-                       f"squares have more criteria {full}. Hover or see the Data tab for names.",
+                       f"squares have more criteria {full}. Hover or see the Data tab for names."
+                       + (f" {v.partnership}'s square is outlined and marked ▶." if v.partnership else ""),
                   filename=f"partnerships-{cycle}.csv")
 ui.footer(v.source)

@@ -26,7 +26,10 @@ per = t.partnerships
 ui.chart_card(f"Each partnership's plan against the deadline, {cycle}",
               f"Each point is one plan: days before (left) or after (right) the deadline of "
               f"{an.format_date(t.deadline)}. Open shapes are plans published in draft.",
-              lambda: ch.submission_points(per), lambda: an.submissions_table(per), key="timeline-partnerships",
+              lambda: ch.submission_points(per, mine=v.partnership), lambda: an.submissions_table(per),
+              key="timeline-partnerships",
+              note=f"{v.partnership}'s plan is the outlined row, named ▶ (yours)."
+              if v.partnership in set(per["partnership"]) else None,
               filename=f"submissions-{cycle}.csv")
 
 st.header("Not yet received")
