@@ -248,19 +248,30 @@ def go_to(loaded: Loaded) -> None:
         st.session_state["go_to"] = None
         if target:
             page, key, value = target
-            st.session_state[key] = value
-            st.session_state["_go_to"] = (page, key, value)
+            open_view(page, **{key: value})
 
     st.selectbox("Go to", list(targets), index=None, key="go_to", on_change=went,
                  placeholder="Type a partnership or criterion",
                  help="Type part of a partnership's or a criterion's name, then pick it to open its page.")
     target = st.session_state.pop("_go_to", None)
-    if target:  # the choice is in session state (went); the address gets the cycle and a criterion
-        page, key, value = target
+    if target:  # the choices are in session state (open_view); the address gets the cycle and a criterion
+        page, extra = target
         query = {"cycle": st.session_state["cycle"]} if "cycle" in st.session_state else {}
         # The partnership's widget (bound to the address) writes it there; the criterion page keeps
         # its criterion in the address by hand and takes it from there first.
-        st.switch_page(page, query_params=query | ({key: value} if key == "criterion" else {}))
+        st.switch_page(page, query_params=query | extra)
+
+
+def open_view(page: str, *, partnership: str | None = None, criterion: str | None = None) -> None:
+    """In a callback ("Go to", a click on a chart, a chart's "Open" picker): choose the partnership
+    and/or criterion and open `page` with them, keeping the cycle and every other choice (the sidebar
+    switches page on the run that follows, before the old page is drawn again). On the partnership
+    page a criterion is one picked out (`picked_out`)."""
+    if partnership:
+        st.session_state["partnership"] = partnership
+    if criterion:
+        st.session_state["criterion"] = criterion
+    st.session_state["_go_to"] = (page, {"criterion": criterion} if criterion else {})
 
 
 def view() -> View:
@@ -453,12 +464,21 @@ def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Dow
 
 
 def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | None = None,
-               filename: str | None = None) -> None:
+               filename: str | None = None, on_select: str | None = None) -> None:
     """The one chart card: title, summary sentence, Chart and Data tabs, download, definitions link.
 
     `fig` (a figure or None) and `data` (a frame) may each be a function of no arguments, called only
     when its tab is open: the Data tab is closed on most views, and its table then is not made at all
-    (~20-35 ms per card the first time a cycle is shown, and fingerprinting on every rerun)."""
+    (~20-35 ms per card the first time a cycle is shown, and fingerprinting on every rerun).
+
+    `on_select` makes the chart clickable (drill-down, `drill_target`): "criterion" (a criterion's
+    bar opens its page), "partnership" (a tile of the map opens the partnership's page) or "cell" (a
+    heatmap cell opens the partnership's page with that criterion picked out; with names hidden, the
+    criterion's page). The note says so, and a picker under it does the same by keyboard."""
+    if on_select:
+        hidden_cell = on_select == "cell" and st.session_state.get("hide")  # a row is a label: its criterion opens
+        said = CLICKS["criterion"].replace("a bar", "a cell") if hidden_cell else CLICKS[on_select]
+        note = f"{note} {said}" if note else said
     with st.container(border=True, key=f"card-{key}"):
         heading(title, anchor=key)  # h2: each card is a section of the page (its h1), WCAG 1.3.1
         text(summary)
@@ -478,7 +498,7 @@ def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | Non
                     image = {"title": title, "summary": summary, "filename": browser.png_filename(filename, key),
                              "source": provenance(loaded.source),
                              "caveat": ILLUSTRATIVE_NOTE if made_up else ""}
-                    plotly_chart(fig, key=f"chart-{key}", alt=summary, image=image)
+                    plotly_chart(fig, key=f"chart-{key}", alt=summary, image=image, on_select=on_select)
         if data_tab.open:
             data = data() if callable(data) else data
             with data_tab:
@@ -486,6 +506,8 @@ def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | Non
                 download_csv(data, filename or f"{key}.csv", key=f"download-{key}")
         if note:
             caption(note)
+        if on_select:
+            open_picker(on_select, key)
         st.page_link("views/definitions.py", label="Definitions and sources",  # short: one line at 320 px
                      icon=":material/menu_book:")
 
@@ -496,17 +518,133 @@ _chart_element = (st.components.v2.component("csp_chart", html=browser.CHART_HTM
                   if _PLOTLY_BUNDLE else None)
 
 
-def plotly_chart(fig, *, key: str, alt: str, image: dict | None = None) -> None:
+def plotly_chart(fig, *, key: str, alt: str, image: dict | None = None, on_select: str | None = None) -> None:
     """A plotly figure, drawn by the app's own chart element (`charts.browser`: updated in place,
     where st.plotly_chart mounts a new chart built from scratch; its toolbar downloads the chart as
     a PNG carrying `image`'s title, summary, source and caveat, and shows it full screen), or by
-    st.plotly_chart if Streamlit's plotly bundle cannot be found (a Streamlit upgrade that renames it)."""
+    st.plotly_chart if Streamlit's plotly bundle cannot be found (a Streamlit upgrade that renames it).
+    With `on_select` (chart_card's), a click on a mark opens what it stands for (`clicked`); the
+    browser sends nothing, and nothing reruns, until a mark is clicked."""
     if _chart_element is not None:
-        _chart_element(data=browser.chart_data(fig, PLOTLY_CONFIG, alt, image), key=key)
+        data = browser.chart_data(fig, PLOTLY_CONFIG, alt, image, select=bool(on_select))
+        if on_select:
+            _chart_element(data=data, key=key, on_select_change=lambda: clicked(on_select, key))
+        else:
+            _chart_element(data=data, key=key)
     else:
         name = (image or {}).get("filename", f"{key}.png")[:-4]
         st.plotly_chart(fig, key=key, config={**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": name}},
                         theme=None, alt=alt)
+
+
+# Drill-down: what a click on a chart opens, said in the card's note (chart_card's on_select).
+CLICKS = {
+    "criterion": "Click or tap a bar to open that criterion's page, or choose one below.",
+    "partnership": "Click or tap a square to open that partnership's page, or choose one below.",
+    "cell": "Click or tap a cell to open that partnership's page with the criterion picked out, or choose a page "
+            "below.",
+}
+
+
+def drill_target(v: View, kind: str, point) -> tuple[str, dict[str, str]] | None:
+    """What a click on a mark of a clickable chart opens: (page, {"partnership": ..., "criterion":
+    ...}), or None. `point` is what the browser sent: the mark's x and y category as the chart wrote
+    them (charts.national: a criterion's bar is its wrapped name, a heatmap cell is (criterion ID,
+    partnership), a map tile is (column, row)). With names hidden a heatmap row is a label, not a
+    partnership: the cell opens its criterion (the chosen partnership's own row still opens its page)."""
+    if not isinstance(point, dict):
+        return None
+    from charts.national import wrap, yours
+
+    review = v.review
+    ids = [str(c) for c in review.criteria["criterion"]]
+    x, y = point.get("x"), point.get("y")
+    if kind == "criterion":
+        by_text: dict[str, str] = {}
+        for cid, name in zip(ids, review.criteria["name"].astype(str)):
+            by_text.setdefault(wrap(f"{cid}. {name}"), cid)  # the form used when names repeat
+        for cid, name in zip(ids, review.criteria["name"].astype(str)):
+            by_text.setdefault(wrap(name), cid)
+        cid = by_text.get(str(y))
+        return ("views/criterion.py", {"criterion": cid}) if cid else None
+    if kind == "cell":
+        cid = str(x)
+        if cid not in ids:
+            return None
+        rows = {}
+        for name in review.partnerships["partnership"].astype(str):
+            rows[literal.for_chart(name)] = name
+            rows[literal.for_chart(yours(name))] = name
+        who = rows.get(str(y))
+        if who and (not v.hide_names or who == v.partnership):
+            return "views/partnership.py", {"partnership": who, "criterion": cid}
+        return "views/criterion.py", {"criterion": cid}
+    if kind == "partnership" and not v.hide_names:  # the map is not shown with names hidden
+        from analysis.national import partnership_fully_met
+        from charts.national import tile_layout
+
+        tiles = tile_layout(partnership_fully_met(review, v.cycle))
+        hit = tiles[(tiles["col"] == x) & (tiles["row"] == y)]
+        return ("views/partnership.py", {"partnership": str(hit["partnership"].iloc[0])}) if len(hit) else None
+    return None
+
+
+def clicked(kind: str, key: str) -> None:
+    """on_select_change of a clickable chart: open what the clicked mark stands for (`drill_target`)."""
+    result = st.session_state.get(key)
+    point = getattr(result, "select", None) if result is not None else None
+    target = drill_target(view(), kind, point)  # the view as the page last drew it (choices unchanged)
+    if target:
+        open_view(target[0], **target[1])
+
+
+def open_picker(kind: str, key: str) -> None:
+    """The keyboard and screen-reader route to what a click on a chart opens: a picker of the
+    criteria ("criterion"), the partnerships ("partnership") or both ("cell"), as "Go to" lists them
+    (with names hidden, criteria only); choosing one opens its page, keeping the other choices."""
+    loaded = st.session_state.get("_loaded") or load()
+    pages = {"criterion": {"views/criterion.py"}, "partnership": {"views/partnership.py"},
+             "cell": {"views/criterion.py", "views/partnership.py"}}[kind]
+    options = {label: t for label, t in go_to_targets(loaded).items() if t[0] in pages}
+    if not options:
+        return
+    kinds = {t[0] for t in options.values()}
+    label = ("Open a partnership's or a criterion's page" if len(kinds) > 1 else
+             "Open a partnership's page" if "views/partnership.py" in kinds else "Open a criterion's page")
+    widget = f"open-{key}"
+
+    def went() -> None:
+        target = options.get(st.session_state.get(widget))
+        st.session_state[widget] = None
+        if target:
+            page, name, value = target
+            open_view(page, **{name: value})
+
+    st.selectbox(label, list(options), index=None, key=widget, on_change=went,
+                 placeholder="Type a name, then pick it", help="Opens its page, keeping the cycle and your choices.")
+
+
+def picked_out(v: View) -> None:
+    """On the partnership page opened from a heatmap cell (?criterion=12): that criterion, the
+    partnership's level on it in the cycle, and a link to the criterion's page."""
+    cid = st.query_params.get("criterion")
+    if not cid or not v.partnership:
+        return
+    crit = v.review.criteria
+    row = crit[crit["criterion"].astype(str) == str(cid)]
+    if row.empty:
+        return
+    from analysis.national import partnership_levels
+
+    name = str(row["name"].iloc[0])
+    level = partnership_levels(v.review, v.cycle, v.partnership).get(str(cid))
+    with st.container(border=True, key="picked-out"):
+        said = (f"{v.partnership}'s plan: {level} in {v.cycle}." if level else
+                f"{v.partnership} has no score on it in {v.cycle}.")
+        text(strong(f"Picked out: criterion {cid}" + (f", {name}" if name.strip() and name != str(cid) else "")),
+             ". ", said)
+        st.page_link("views/criterion.py", label="Open this criterion's page: every partnership on it",
+                     query_params={"criterion": str(cid), "cycle": v.cycle}, icon=":material/rule:")
 
 
 class Html(str):

@@ -197,13 +197,34 @@ async function cspFullScreen(root, el, opener) {
   await Plotly.react(plot, fig.data || [], layout, Object.assign({}, el.cspConfig, {responsive: true}));  // purged on close
 }
 
-export default function ({ parentElement, data }) {
+// A clickable chart (data.select): a click on a mark sends the point (its x and y category, its
+// trace) to Python once, as a trigger (ui.plotly_chart's on_select), which opens the matching page;
+// the pointer shows while the mouse is on a mark. Bound again after every draw (a fresh plot drops
+// its listeners); a chart that is not clickable sends nothing.
+function cspClicks(el) {
+  el.cspOnClick = el.cspOnClick || (ev => {
+    const p = ev && ev.points && ev.points[0];
+    if (!p || !el.cspSelect) return;
+    el.cspSelect('select', {x: p.x ?? null, y: p.y ?? null, curve: p.curveNumber ?? null});
+  });
+  el.cspOnHover = el.cspOnHover || (() => { if (el.cspSelect) el.classList.add('csp-pointing'); });
+  el.cspOnUnhover = el.cspOnUnhover || (() => el.classList.remove('csp-pointing'));
+  for (const [name, fn] of [['plotly_click', el.cspOnClick], ['plotly_hover', el.cspOnHover],
+                            ['plotly_unhover', el.cspOnUnhover]]) {
+    if (el.removeListener) el.removeListener(name, fn);
+    el.on(name, fn);
+  }
+}
+
+export default function ({ parentElement, data, setTriggerValue }) {
   const el = parentElement.querySelector('.csp-chart');
   const figure = JSON.parse(data.spec);
   const layout = figure.layout || {};
   el.cspFigure = figure;
   el.cspConfig = data.config;
   el.cspMeta = data.image || {};
+  el.cspSelect = data.select ? setTriggerValue : null;
+  if (!data.select) el.classList.remove('csp-pointing');
   el.setAttribute('aria-label', data.alt || '');
   el.style.minHeight = (layout.height || 450) + 'px';
   const title = el.cspMeta.title || '';
@@ -216,6 +237,7 @@ export default function ({ parentElement, data }) {
   };
   full.onclick = () => { cspFullScreen(parentElement, el, full); };
   window.cspPlotly.then(Plotly => Plotly.react(el, figure.data || [], layout, data.config).then(() => {
+    cspClicks(el);
     if (el.cspWidth === undefined) {
       el.cspWidth = el.offsetWidth;
       el.cspResize = new ResizeObserver(() => {
@@ -245,6 +267,8 @@ CHART_CSS = """
 .csp-tool:hover { border-color: #0072B2; color: #0072B2; }
 .csp-tool:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
 .csp-tool:disabled { cursor: progress; opacity: 0.7; }
+.csp-chart.csp-pointing .nsewdrag, .csp-chart.csp-pointing .draglayer, .csp-chart.csp-pointing .draglayer * {
+  cursor: pointer !important; }
 dialog.csp-full { width: calc(100vw - 2rem); height: calc(100vh - 2rem); max-width: none; max-height: none;
                   margin: auto; padding: 0.75rem 1rem; border: 0; border-radius: 0.5rem; box-sizing: border-box;
                   overflow: auto; background: #ffffff; color: #0b0c0c; }
@@ -266,14 +290,15 @@ def png_filename(csv_filename: str | None, key: str) -> str:
     return f"{stem}.png"
 
 
-def chart_data(fig, config: dict, alt: str, image: dict | None = None) -> dict:
+def chart_data(fig, config: dict, alt: str, image: dict | None = None, select: bool = False) -> dict:
     """What the element is sent: the figure as plotly's own JSON (numpy arrays as typed arrays, as
     st.plotly_chart sends them), the plotly config (the element follows its width itself, so
     plotly's window-resize listener is left off; its own toolbar replaces plotly's modebar), the
     accessible name, and what a downloaded PNG carries besides the chart (`image`: title, summary,
-    source, caveat, filename)."""
+    source, caveat, filename); `select`: a click on a mark is sent back (ui.plotly_chart's on_select)."""
     import plotly.io   # not at the top: dashboard.py imports this module before the page shell is sent
 
     sent = {k: v for k, v in config.items() if k != "responsive"}
     sent["displayModeBar"] = False
-    return {"spec": plotly.io.to_json(fig, validate=False), "config": sent, "alt": alt, "image": image or {}}
+    return {"spec": plotly.io.to_json(fig, validate=False), "config": sent, "alt": alt, "image": image or {},
+            "select": bool(select)}

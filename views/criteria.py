@@ -37,7 +37,8 @@ ui.chart_card(f"Plans at each level, per criterion, {cycle}", an.coverage_senten
               lambda: ch.coverage_bar(cov, review.labels, x="count" if measure == "Number of plans" else "share",
                                       order=order, mine=v.partnership, mine_levels=mine),
               lambda: an.coverage_table(cov, order), key="criteria-coverage", filename=f"criteria-coverage-{cycle}.csv",
-              note=f"◆ marks {v.partnership}'s own level on each criterion." if mine else None)
+              note=f"◆ marks {v.partnership}'s own level on each criterion." if mine else None,
+              on_select="criterion")
 
 heat = an.heatmap_frame(review, cycle)
 if not heat.empty:
@@ -48,7 +49,7 @@ if not heat.empty:
                         if len(heat) <= ch.CELL_TEXT_MAX else "This grid is too large for letters in its cells: hover "
                         "over a cell, or use the Data tab, for each partnership's level.")
                   + (f" {v.partnership}'s row is outlined and named ▶ (yours)." if mine else ""),
-                  filename=f"partnership-by-criterion-{cycle}.csv")
+                  filename=f"partnership-by-criterion-{cycle}.csv", on_select="cell")
 
 change = an.change_since_previous(review, cycle)
 if change.empty:

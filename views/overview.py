@@ -40,7 +40,7 @@ ui.chart_card(f"How many plans met each criterion, {cycle}", an.coverage_sentenc
               (lambda: ch.coverage_bar(cov, review.labels, mine=v.partnership, mine_levels=mine)) if not cov.empty
               else None,
               lambda: an.coverage_table(cov),
-              key="overview-criteria", note=note, filename=f"criteria-{cycle}.csv")
+              key="overview-criteria", note=note, filename=f"criteria-{cycle}.csv", on_select="criterion")
 
 tiles = an.partnership_fully_met(review, cycle)
 if v.hide_names:
@@ -54,5 +54,5 @@ elif tiles["fully_met"].notna().any():
                   note="Each square is one partnership, placed roughly where it lies in Scotland; darker "
                        f"squares have more criteria {full}. Hover or see the Data tab for names."
                        + (f" {v.partnership}'s square is outlined and marked ▶." if v.partnership else ""),
-                  filename=f"partnerships-{cycle}.csv")
+                  filename=f"partnerships-{cycle}.csv", on_select="partnership")
 ui.footer(v.source)

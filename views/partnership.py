@@ -22,6 +22,7 @@ if me is None:
 
 ui.title(f"{me}, {cycle}")
 ui.banner(v)
+ui.picked_out(v)  # the criterion a click on the heatmap picked out (?criterion=12)
 ui.cycle_gap(v, "partnership")
 if v.hide_names:
     st.caption("Other partnerships' names are hidden on this page and in its downloads.")
