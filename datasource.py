@@ -98,5 +98,39 @@ def locate(verify: bool = False) -> Source:
     return Source("sample", f"sample:{stat.st_mtime_ns}:{stat.st_size}", str(SAMPLE), SAMPLE.name)
 
 
+# A workbook file's type, by the suffix its name ends with: (suffix, MIME type). An upload's bytes
+# decide its format (loaders.safety.workbook_format); `with_suffix` makes its name say the same.
+FILE_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
+
+
+def file_type(filename: str) -> tuple[str, str]:
+    """(".ods", its MIME type) for a name ending .ods (any case); else the .xlsx pair."""
+    suffix = ".ods" if str(filename).lower().endswith(".ods") else ".xlsx"
+    return suffix, FILE_TYPES[suffix]
+
+
+def with_suffix(data: bytes, filename: str) -> str:
+    """`filename` ending with the suffix of the format its bytes are in (kept when it already does,
+    or when the bytes are neither format), e.g. an OpenDocument spreadsheet uploaded as "Review.xlsx"
+    is kept as "Review.ods", so its downloads are named and typed as what they are."""
+    from loaders.safety import workbook_format
+
+    kind = workbook_format(data)
+    if kind is None or str(filename).lower().endswith("." + kind):
+        return filename
+    stem = str(filename)
+    if stem.lower().endswith((".xlsx", ".ods")):
+        stem = stem[:stem.rfind(".")]
+    return f"{stem or 'workbook'}.{kind}"
+
+
+def app_for(data: bytes) -> str:
+    """The program to name in messages about these bytes: "LibreOffice Calc" for an .ods, else "Excel"."""
+    from loaders.safety import FORMAT_APP, XLSX, workbook_format
+
+    return FORMAT_APP[workbook_format(data) or XLSX]
+
+
 def upload_source(data: bytes, filename: str) -> Source:
     return Source("upload", "sha:" + hashlib.sha256(data).hexdigest(), None, filename)

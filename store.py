@@ -4,6 +4,8 @@ Layout of the store folder (created on first use):
 
 - ``files/<sha256>.xlsx``: the workbook bytes exactly as published, named by their SHA-256. A file
   is written once (temporary name, fsync, atomic rename, fsync of the folder) and never changed.
+  An OpenDocument spreadsheet is kept as ``files/<sha256>.ods`` (told by its bytes: the ``mimetype``
+  member an .ods starts with), so the folder says what each file is.
 - ``versions.sqlite``: SQLite in WAL mode, one row per version. Rows are only ever inserted, in a
   single ``BEGIN IMMEDIATE`` transaction that takes the next number; triggers refuse UPDATE and
   DELETE. A rollback is a new row (kind ``rollback``) that points at an older file.
@@ -103,6 +105,15 @@ def _version(row: tuple) -> Version:
     except ValueError:
         summary = {}
     return Version(number, sha, filename, who, when, note, summary, kind, rollback_of)
+
+
+# An OpenDocument spreadsheet starts with its zip member "mimetype", stored, holding this (ODF 1.2,
+# part 3, 3.3): a fixed place in the first bytes, so the store tells one without opening the zip.
+ODS_HEAD = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+
+
+def _suffix(data: bytes) -> str:
+    return ".ods" if data[:4] == b"PK\x03\x04" and data[30:30 + len(ODS_HEAD)] == ODS_HEAD else ".xlsx"
 
 
 def _sha256(data: bytes) -> str:
@@ -268,8 +279,12 @@ class Store:
 
     # ----------------------------------------------------------------- internals
 
-    def _path(self, sha: str) -> str:
-        return os.path.join(self.files, f"{sha}.xlsx")
+    def _path(self, sha: str, suffix: str | None = None) -> str:
+        """The file of `sha`: with `suffix` where it is written; else the one there is (.xlsx first)."""
+        if suffix is None:
+            ods = os.path.join(self.files, f"{sha}.ods")
+            suffix = ".ods" if os.path.exists(ods) and not os.path.exists(ods[:-4] + ".xlsx") else ".xlsx"
+        return os.path.join(self.files, f"{sha}{suffix}")
 
     def _file_matches(self, sha: str) -> bool:
         try:
@@ -315,7 +330,7 @@ class Store:
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o644)  # mkstemp makes it private; published files are readable
             _step("file_written")
-            os.replace(tmp, self._path(sha))
+            os.replace(tmp, self._path(sha, _suffix(data)))
         except BaseException:
             with suppress(OSError):
                 os.unlink(tmp)

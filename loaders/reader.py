@@ -8,6 +8,10 @@ sheets and columns, "ID. Name" criterion headers, labels or scores, "Achieved" w
 text dates, aliases, "&" for "and"); strict about meaning (duplicates, unknown names, off-scale
 scores, dates that are not dates). Every problem names the sheet, the Excel row and the column.
 
+Formats: an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods, as LibreOffice Calc saves),
+told apart by content, read by python-calamine alike and checked by the same rules with the same
+messages (row numbers are the spreadsheet's own in both).
+
 Safety: `loaders.safety` refuses hostile files before python-calamine opens them. python-calamine
 reads cell values only: it never runs macros, never evaluates formulas (it reads the value Excel
 cached with each formula) and never follows external links, so a formula pointing at another
@@ -41,7 +45,7 @@ import pandas as pd
 import python_calamine
 
 from loaders.model import NOT_ASSESSED, SCHEMA, Problem, Review, WorkbookUnreadable, make_frame  # noqa: F401
-from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, check_bytes
+from loaders.safety import FORMAT_APP, MAX_FILE_BYTES, MAX_SHEET_CELLS, ODS, XLSX, check_bytes
 
 DEFAULT_SCALE = [(2, "Fully met", "yes"), (1, "Partially met", "partly"), (0, "Not met", "no")]
 # Words accepted for the three default levels, whichever of them the workbook's Scale uses.
@@ -350,15 +354,19 @@ def _read_half(actual: str, others: list[tuple[str, bytes]], part: str, pieces, 
 
 
 @contextlib.contextmanager
-def _reading_ahead(data: bytes, book: python_calamine.CalamineWorkbook, canonical: str = "Scores"):
+def _reading_ahead(data: bytes, book: python_calamine.CalamineWorkbook, canonical: str = "Scores",
+                   kind: str = XLSX):
     """Start reading sheet `canonical` (Scores: ~90% of a workbook's cells) in another thread and
     yield {its name: a Future of its grid}. python-calamine lets go of the interpreter lock while it
     parses a sheet, so the other sheets are read and checked meanwhile (bench/README.md: about 40 ms
     of 420 at 100x). The thread has its own CalamineWorkbook on the same bytes (an open costs ~1 ms),
     only reads, and is waited for on the way out, whatever happened. Problems it meets (a damaged
     sheet, one too large) come out of the Future where the checker asks for the grid, as they would
-    have there without it. A large sheet is read in two halves at once (`_grid_in_halves`)."""
-    actual = _sheet_names(book).get(norm(canonical))
+    have there without it. A large sheet is read in two halves at once (`_grid_in_halves`).
+
+    Only for an .xlsx: python-calamine parses every sheet of an .ods as it opens it (content.xml
+    holds them all), so there is nothing left to read ahead."""
+    actual = _sheet_names(book).get(norm(canonical)) if kind == XLSX else None
     try:
         ahead = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) if actual else None
     except Exception:                              # it opened once already; if not, read it here
@@ -384,8 +392,10 @@ def _grid_ahead(data: bytes, book: python_calamine.CalamineWorkbook, actual: str
 
 
 class _Checker:
-    def __init__(self, book: python_calamine.CalamineWorkbook, ahead: dict[str, Future] | None = None):
+    def __init__(self, book: python_calamine.CalamineWorkbook, ahead: dict[str, Future] | None = None,
+                 kind: str = XLSX):
         self.book = book
+        self.app = FORMAT_APP[kind]               # the program messages tell people to save it from
         self.ahead = dict(ahead or {})             # sheet name -> its grid, being read in another thread
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -433,7 +443,8 @@ class _Checker:
             raise
         except Exception as exc:  # a damaged sheet: report it, keep checking the others
             self.error(actual, None, None, f"Sheet {actual} could not be read: its contents are damaged or "
-                                           "not laid out as Excel writes them. Save the workbook again from Excel.")
+                                           f"not laid out as {self.app} writes them. Save the workbook "
+                                           f"again from {self.app}.")
             return None
         table = _table(actual, grid)
         if table is None:
@@ -538,18 +549,20 @@ def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = MAX
         data = source.read(max_bytes + 1)
         if not isinstance(data, bytes):
             raise WorkbookUnreadable("The upload could not be read as a file.")
-    check_bytes(data, max_bytes=max_bytes, scan_sheets=not trusted)
+    kind = check_bytes(data, max_bytes=max_bytes, scan_sheets=not trusted)
+    app, suffix = FORMAT_APP[kind], "." + kind
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise WorkbookUnreadable("The workbook is password-protected. Remove the password and save "
-                                 "it again as .xlsx.") from None
+                                 f"it again as {suffix}.") from None
     except Exception:
-        raise WorkbookUnreadable("The file is damaged and cannot be read as an Excel workbook. "
-                                 "Open it in Excel, save it again as .xlsx and retry.") from None
+        what = "an OpenDocument spreadsheet" if kind == ODS else "an Excel workbook"
+        raise WorkbookUnreadable(f"The file is damaged and cannot be read as {what}. "
+                                 f"Open it in {app}, save it again as {suffix} and retry.") from None
     try:
-        with _reading_ahead(data, book) as ahead:
-            return _check(_Checker(book, ahead))
+        with _reading_ahead(data, book, kind=kind) as ahead:
+            return _check(_Checker(book, ahead, kind))
     finally:
         book.close()
 

@@ -4,7 +4,8 @@ Shared by unit, app (AppTest) and browser tests, and by the benchmarks' generato
 
     sheets = make_sheets(partnerships=["North", "South"], criteria=["1", "2"],
                          scores={("North", "2023-2026"): ["Fully met", "Not met"]})
-    data = workbook_bytes(sheets)          # .xlsx bytes
+    data = workbook_bytes(sheets)          # .xlsx bytes (.ods bytes while FORMAT is "ods")
+    data = ods_bytes(sheets)               # .ods bytes, written by odfpy
     review = make_review(partnerships=...)  # read back through the loaders
 
 `make_sheets` fills in everything not given with a small valid default: 4 partnerships in two peer
@@ -17,6 +18,10 @@ import datetime as dt
 from pathlib import Path
 
 from loaders.writer import write_workbook
+
+# The format workbook_bytes writes: "xlsx" (openpyxl), or "ods" (odfpy) while a test's fixture sets
+# it, so a whole test module runs once per format (tests/test_loaders.py).
+FORMAT = "xlsx"
 
 DEFAULT_PARTNERSHIPS = ["North", "South", "East", "West"]
 DEFAULT_CRITERIA = ["1", "2", "3"]
@@ -75,7 +80,51 @@ def make_sheets(partnerships=None, criteria=None, cycles=None, scores=None, subm
 
 
 def workbook_bytes(sheets: dict | None = None, path: str | Path | None = None, **kwargs) -> bytes:
-    return write_workbook(sheets if sheets is not None else make_sheets(**kwargs), path)
+    sheets = sheets if sheets is not None else make_sheets(**kwargs)
+    if FORMAT == "ods":
+        data = ods_bytes(sheets)
+        if path is not None:
+            Path(path).write_bytes(data)
+        return data
+    return write_workbook(sheets, path)
+
+
+def ods_bytes(sheets: dict) -> bytes:
+    """An OpenDocument spreadsheet (.ods) of `sheets` (as for write_workbook), written with odfpy (the
+    library pandas writes .ods with): each cell typed as LibreOffice types it (string, float,
+    boolean, date), a blank cell empty."""
+    import io
+
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    for name, rows in sheets.items():
+        table = Table(name=name)
+        for row in rows:
+            tr = TableRow()
+            for value in row:
+                if value is None or value == "":
+                    cell = TableCell()
+                else:
+                    if isinstance(value, bool):
+                        cell = TableCell(valuetype="boolean", booleanvalue="true" if value else "false")
+                        text = "TRUE" if value else "FALSE"
+                    elif isinstance(value, (int, float)):
+                        cell, text = TableCell(valuetype="float", value=value), str(value)
+                    elif isinstance(value, (dt.date, dt.datetime)):
+                        text = value.isoformat()
+                        cell = TableCell(valuetype="date", datevalue=text)
+                    else:
+                        cell, text = TableCell(valuetype="string"), str(value)
+                    cell.addElement(P(text=text))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
 
 
 def make_review(sheets: dict | None = None, **kwargs):

@@ -128,8 +128,8 @@ def test_page_opens_with_nothing_published_and_publishing_off(store_folder):
     assert "Nothing has been published yet" in texts(at.info)
     off = texts(at.info)
     assert "Publishing is switched off" in off and "python -m auth hash" in off and "passcode_hash" in off
-    assert "(.xlsx, up to 25 MB)" in at.file_uploader(key="upload").label
-    assert at.file_uploader(key="upload").allowed_type == [".xlsx"]
+    assert "(.xlsx or .ods, up to 25 MB)" in at.file_uploader(key="upload").label
+    assert at.file_uploader(key="upload").allowed_type == [".xlsx", ".ods"]
     assert "up to 25 MB" in texts(at.caption)
     assert button(at, "Publish this workbook").disabled
     assert "shipped sample" in footer(at)

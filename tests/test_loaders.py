@@ -1,4 +1,7 @@
-"""Every rule of workbook format 1 (shared/workbook-format.md), on workbooks each test builds."""
+"""Every rule of workbook format 1 (shared/workbook-format.md), on workbooks each test builds.
+
+Every test runs twice: on an Excel workbook (.xlsx, openpyxl) and on an OpenDocument spreadsheet
+(.ods, odfpy) holding the same cells, so both formats meet the same checks with the same messages."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,11 +10,19 @@ import re
 import pandas as pd
 import pytest
 
+import builders
 from builders import make_review, make_sheets, workbook_bytes
 from loaders import NOT_ASSESSED, Problem, Review, read_workbook
 from loaders.model import SCHEMA
 
 C1, C2 = "2020-2023", "2023-2026"
+
+
+@pytest.fixture(autouse=True, params=["xlsx", "ods"])
+def workbook_format(request, monkeypatch):
+    """The format every workbook of the test is written in (builders.workbook_bytes)."""
+    monkeypatch.setattr(builders, "FORMAT", request.param)
+    return request.param
 
 
 def read(sheets: dict) -> Review:

@@ -194,7 +194,8 @@ def _check(data: bytes, filename: str) -> dict:
     except Exception as exc:  # a bug or a file the loaders did not expect: a message, never a traceback
         loaded = ui.Loaded(datasource.upload_source(data, filename), None,
                            f"It could not be checked ({exc.__class__.__name__}). Save it again from Excel "
-                           "as .xlsx and retry; if that does not help, send the file to the dashboard's team.")
+                           "as .xlsx (or LibreOffice Calc as .ods) and retry; if that does not help, send the "
+                           "file to the dashboard's team.")
     checked = {"sha": sha, "filename": filename, "loaded": loaded, "data": data, "keep": True, "previewed": False}
     st.session_state[CHECKED] = checked
     return checked
@@ -362,7 +363,7 @@ def _publish() -> None:
         return
     note = (st.session_state.get("publish_note") or "").strip()[:NOTE_MAX]
     try:
-        version = _store().publish(data, filename, who, note, contents(review))
+        version = _store().publish(data, datasource.with_suffix(data, filename), who, note, contents(review))
     except StoreError as exc:
         _flash("publish", "error", f"Nothing was published: {_md(exc)}")
         return
@@ -427,8 +428,9 @@ def _viewers_download(viewers: datasource.Source, current: Version | None) -> No
         data, name = (lambda: datasource.read_bytes(viewers)), viewers.filename
     else:
         return
-    st.download_button("Download the workbook viewers see now (.xlsx)", data, file_name=name,
-                       key="download-viewers", mime=XLSX, on_click="ignore", icon=":material/download:",
+    suffix, mime = datasource.file_type(name)
+    st.download_button(f"Download the workbook viewers see now ({suffix})", data, file_name=name,
+                       key="download-viewers", mime=mime, on_click="ignore", icon=":material/download:",
                        help="Exactly the file the dashboard shows everyone now, to start the next version from.")
 
 
@@ -513,12 +515,13 @@ def _check_section(published: ui.Loaded | None, against: str, first_version: boo
     st.header("1. Check a workbook", anchor="check")
     st.markdown("Upload a review workbook to check it. Nothing is published yet: you see every problem, or "
                 "what the workbook holds and what it would change, and can preview the dashboard with it.")
-    st.file_uploader(f"Review workbook (.xlsx, up to {LIMIT_MB} MB)", type=["xlsx"], key="upload",
+    st.file_uploader(f"Review workbook (.xlsx or .ods, up to {LIMIT_MB} MB)", type=["xlsx", "ods"], key="upload",
                      max_upload_size=LIMIT_MB, on_change=_upload_changed,
-                     help=f"An Excel workbook (.xlsx) in the review format, no larger than {LIMIT_MB} MB. "
-                          "Old .xls files, CSV files and password-protected workbooks cannot be read.")
-    st.caption(f"Excel workbooks (.xlsx) only, up to {LIMIT_MB} MB. Start from the template if you are "
-               "making a new one.")
+                     help=f"An Excel workbook (.xlsx) or OpenDocument spreadsheet (.ods, as LibreOffice Calc "
+                          f"saves) in the review format, no larger than {LIMIT_MB} MB. Old .xls files, CSV "
+                          "files and password-protected workbooks cannot be read.")
+    st.caption(f"Excel workbooks (.xlsx) or OpenDocument spreadsheets (.ods) only, up to {LIMIT_MB} MB. "
+               "Start from the template if you are making a new one.")
     if datasource.TEMPLATE.exists():
         st.download_button("Download the empty template (.xlsx)", datasource.TEMPLATE.read_bytes(),
                            file_name=datasource.TEMPLATE.name, key="download-template", on_click="ignore",
@@ -542,9 +545,10 @@ def _check_section(published: ui.Loaded | None, against: str, first_version: boo
     problems = _problems(review)
     if not review.ok:
         warnings = f" and {len(review.warnings)} warning(s)" if review.warnings else ""
+        app = datasource.app_for(checked["data"])
         st.error(f"**'{_md(loaded.source.filename)}' has {len(review.errors)} error(s){warnings}, so it cannot be used "
-                 "or published.** Fix the errors in Excel and upload it again. Each problem is listed with its "
-                 "sheet, the row number as Excel shows it, and the column.", icon=":material/error:")
+                 f"or published.** Fix the errors in {app} and upload it again. Each problem is listed with its "
+                 f"sheet, the row number as {app} shows it, and the column.", icon=":material/error:")
         _problems_table(problems)
         ui.download_csv(problems, "workbook-problems.csv", key="download-problems",
                         label="Download the list of problems (CSV)", illustrative=False)
@@ -761,9 +765,10 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
     except StoreError as exc:
         st.error(str(exc), icon=":material/error:")
     else:
-        st.download_button(f"Download version {chosen.number}'s workbook (.xlsx)", data,
-                           file_name=f"version-{chosen.number}-{chosen.filename}", key="download-version",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        name = datasource.with_suffix(data, f"version-{chosen.number}-{chosen.filename}")
+        suffix, mime = datasource.file_type(name)
+        st.download_button(f"Download version {chosen.number}'s workbook ({suffix})", data,
+                           file_name=name, key="download-version", mime=mime,
                            on_click="ignore", icon=":material/download:")
     if mode == "off":
         return
