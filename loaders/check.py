@@ -8,13 +8,14 @@ With --json, exactly one JSON object on stdout:
     PROBLEM = {"sheet": str|null, "row": int|null, "column": str|null, "message": str, "record": str|null}
     (record: the partnership and cycle a row of Scores, Submissions or Plans is about, from its own
     Partnership and Cycle cells as written, e.g. "Fife, 2023-2026"; else null)
-    SUMMARY = {"partnerships": int, "criteria": int, "cycles": [str],
+    SUMMARY = {"partnerships": int, "criteria": int, "cycles": [str], "illustrative": bool,
                "coverage": {CYCLE: {CRITERION: {LABEL: n, ..., "Not assessed": n}}},
                "submitted": {CYCLE: {PARTNERSHIP: "YYYY-MM-DD" | null}}}
 Coverage has every cycle with rows in Scores and every criterion, counted with the workbook's own
 scale labels (all of them, zeros included); "Not assessed" is the partnerships in the workbook
 less those assessed (blank cells, missing rows and missing criterion columns all count).
 Submitted has every cycle with rows in Submissions and each partnership with a row there.
+Illustrative is true when the workbook's About sheet marks its per-partnership data as made up.
 
 Output into a pipe that closes early (`... | head -1`) ends quietly, with the same exit status.
 """
@@ -27,10 +28,11 @@ import sys
 
 import pandas as pd
 
-from loaders.model import NOT_ASSESSED, Problem, Review, WorkbookUnreadable
+from loaders.model import ILLUSTRATIVE_NOTE, NOT_ASSESSED, Problem, Review, WorkbookUnreadable
 from loaders.reader import read_workbook
 
-EMPTY_SUMMARY = {"partnerships": 0, "criteria": 0, "cycles": [], "coverage": {}, "submitted": {}}
+EMPTY_SUMMARY = {"partnerships": 0, "criteria": 0, "cycles": [], "illustrative": False, "coverage": {},
+                 "submitted": {}}
 
 
 def summary(review: Review) -> dict:
@@ -50,7 +52,7 @@ def summary(review: Review) -> dict:
         submitted[cycle] = {p: (None if pd.isna(d) else d.strftime("%Y-%m-%d"))
                             for p, d in zip(group["partnership"], group["submitted"])}
     return {"partnerships": n, "criteria": len(review.criteria), "cycles": list(review.cycles["cycle"]),
-            "coverage": coverage, "submitted": submitted}
+            "illustrative": bool(review.illustrative), "coverage": coverage, "submitted": submitted}
 
 
 def report(review: Review) -> dict:
@@ -75,6 +77,8 @@ def text_report(path: str, result: dict) -> str:
     lines = [f"{path}: {verdict} ({_n(len(errors), 'error')}, {_n(len(warnings), 'warning')}).",
              f"{_n(s['partnerships'], 'partnership')}, {_n(s['criteria'], 'criterion', 'criteria')}, "
              f"cycles: {', '.join(s['cycles']) or 'none'}."]
+    if s["illustrative"]:
+        lines.append(f"  {ILLUSTRATIVE_NOTE}")
     for cycle, by_criterion in s["coverage"].items():
         assessed = sum(sum(v for k, v in row.items() if k != NOT_ASSESSED) for row in by_criterion.values())
         lines.append(f"  {cycle}: {assessed} scores; {len(s['submitted'].get(cycle, {}))} rows in Submissions.")

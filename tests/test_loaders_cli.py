@@ -42,7 +42,8 @@ def assert_shape(obj: dict) -> None:
         assert problem["column"] is None or isinstance(problem["column"], str)
         assert isinstance(problem["message"], str) and problem["message"]
     s = obj["summary"]
-    assert set(s) == {"partnerships", "criteria", "cycles", "coverage", "submitted"}
+    assert set(s) == {"partnerships", "criteria", "cycles", "illustrative", "coverage", "submitted"}
+    assert type(s["illustrative"]) is bool
     assert type(s["partnerships"]) is int and type(s["criteria"]) is int
     assert all(isinstance(c, str) for c in s["cycles"])
     for by_criterion in s["coverage"].values():
@@ -61,6 +62,7 @@ def test_good_workbook_exits_0_with_a_summary(tmp_path):
     assert obj["ok"] is True and obj["errors"] == [] and obj["warnings"] == []
     s = obj["summary"]
     assert (s["partnerships"], s["criteria"], s["cycles"]) == (4, 3, [C1, C2])
+    assert s["illustrative"] is False and "Illustrative" not in check(path).stdout
     # criterion 2 in 2020-2023: North blank, then Not met, Fully met, Partially met (default pattern)
     assert s["coverage"][C1]["2"] == {"Fully met": 1, "Partially met": 1, "Not met": 1, "Not assessed": 1}
     assert list(s["coverage"][C1]["1"]) == ["Fully met", "Partially met", "Not met", "Not assessed"]
@@ -159,11 +161,11 @@ def test_unreadable_file_exits_2(tmp_path, content):
 
 def test_sample_workbook_checks_clean():
     sample = REPO / "data" / "sample-review.xlsx"
-    if not sample.exists():
-        pytest.skip("data/sample-review.xlsx not generated yet")
     status, obj = check_json(sample)
     assert status == 0 and obj["ok"]
     assert_shape(obj)
+    assert obj["summary"]["illustrative"] is True  # its About sheet says the scores are made up
+    assert "Illustrative data: every per-partnership score and date" in check(sample).stdout
 
 
 def test_unexpected_failure_is_exit_2_without_traceback(tmp_path):
