@@ -149,12 +149,13 @@ def _wait_text(page, text: str):
     wait_idle(page, delay=300)
 
 
-def _sign_in(page, url: str, subject: str):
+def _sign_in(page, url: str, subject: str, on_provider_page=lambda: None):
     """On the Data page: Sign in, the provider's page, back on the dashboard, then Data again."""
     open_page(page, f"{url}/data", wait_for_chart=False)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector('input[name="sub"]', timeout=60000)       # the provider's own page
     assert page.url.startswith("http://localhost:")
+    on_provider_page()
     page.get_by_placeholder("sub").fill(subject)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**", timeout=60000)
@@ -213,7 +214,9 @@ def test_an_analyst_signs_in_publishes_and_is_signed_in_on_the_other_copy(deploy
 
 
 def test_someone_not_on_the_list_is_refused_in_plain_words(deployment, browser):
-    proxy, one, _, store = deployment
+    """This sign-in begins on copy 1 and comes back from the provider to copy 2: the sign-in's own
+    state is in a cookie signed with the shared secret, so no copy needs to be the same one."""
+    proxy, one, two, store = deployment
     proxy.send_to(one.port)
     if not store.versions():          # something to roll back to, had this test run alone
         store.publish(workbook_bytes(), "first.xlsx", ANALYST, "first")
@@ -222,7 +225,9 @@ def test_someone_not_on_the_list_is_refused_in_plain_words(deployment, browser):
         page = context.new_page()
         open_page(page, f"{proxy.url}/data", wait_for_chart=False)
         screenshot(page, "data-oidc-signed-out-phone")
-        _sign_in(page, proxy.url, OUTSIDER)
+        before = proxy.connections.get(two.port, 0)
+        _sign_in(page, proxy.url, OUTSIDER, on_provider_page=lambda: proxy.send_to(two.port))
+        assert proxy.connections.get(two.port, 0) > before
         _wait_text(page, "You cannot publish")
         text = _text(page)
         assert "You cannot publish or roll back versions." in text
