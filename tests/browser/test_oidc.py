@@ -16,14 +16,23 @@ import re
 import secrets as random
 import socket
 import threading
+import warnings
 
 import pytest
-from oidc_provider_mock import run_server_in_thread
+
+import authlib.deprecate  # noqa: F401  (it makes its warnings "always" when first imported)
+
+with warnings.catch_warnings():   # the mock provider uses Authlib APIs Authlib has deprecated: not ours
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from oidc_provider_mock import run_server_in_thread
 
 from builders import workbook_bytes
-from store import Store
-from conftest import ROOT, App, open_page, screenshot, wait_idle
+from conftest import App, open_page, screenshot, wait_idle
+from test_accessibility import scan
 from test_upload import _upload
+from store import Store
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:authlib.oidc.core.grants._legacy")
 
 ANALYST = "ana.analyst@example.gov.scot"
 OUTSIDER = "sam.someone@example.com"
@@ -106,7 +115,7 @@ client_secret = "{random.token_hex(16)}"
 server_metadata_url = "{provider_url}/.well-known/openid-configuration"
 
 [analysts]
-emails = ["{ANALYST.upper()}"]
+emails = ["{ANALYST.upper()}"]  # the list is read without regard to case
 """
 
 
@@ -117,9 +126,11 @@ def deployment(browser, tmp_path_factory):
     with run_server_in_thread() as provider:
         proxy = SwitchProxy()
         text = _secrets_text(proxy.url, f"http://localhost:{provider.server_port}")
-        copies, started = [], []
+        started = []
         try:
-            for n in (1, 2):       # each copy its own file with the same text, as on two machines
+            # each copy its own file with the same text, as on two machines; --secrets.files also
+            # keeps a developer's own .streamlit/secrets.toml out of the test
+            for n in (1, 2):
                 (folder / f"secrets-{n}.toml").write_text(text)
             env = {"CSP_STORE": str(folder / "store"), "CSP_WORKBOOK": ""}
             threads = [threading.Thread(target=lambda n=n: started.append(
@@ -202,6 +213,7 @@ def test_an_analyst_signs_in_publishes_and_is_signed_in_on_the_other_copy(deploy
         assert f"Published now: version {number} (from-copy-1.xlsx)" in text   # the shared store's newest
         assert page.get_by_role("button", name="Sign out").count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
+        assert not scan(page, "data-oidc-signed-in-desktop")
         page.set_viewport_size({"width": 390, "height": 844})
         screenshot(page, "data-oidc-signed-in-copy-2-phone")
 
@@ -240,6 +252,7 @@ def test_someone_not_on_the_list_is_refused_in_plain_words(deployment, browser):
         assert page.get_by_role("button", name="Sign out").count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
         screenshot(page, "data-oidc-refused-phone")
+        assert not scan(page, "data-oidc-refused-phone")
         page.set_viewport_size({"width": 1400, "height": 1000})
         screenshot(page, "data-oidc-refused-desktop")
     finally:
