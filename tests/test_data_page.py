@@ -382,11 +382,16 @@ def test_oidc_analyst_on_the_list_publishes_as_their_email(store_folder):
 
 
 def test_oidc_user_not_on_the_list_cannot_publish(store_folder):
+    Store(store_folder).publish(GOOD, "first.xlsx", "ana@example.org", "first")
     at = open_page(OIDC_SECRETS, user={"is_logged_in": True, "email": "eve@example.org"})
-    assert "not on the analysts' list" in texts(at.warning)
-    upload(at, GOOD)
-    assert button(at, "Publish this workbook").disabled
-    assert versions(store_folder) == []
+    assert "You cannot publish or roll back versions" in texts(at.warning)
+    assert "not on this dashboard's list of analysts" in texts(at.warning)
+    upload(at, workbook_bytes(partnerships=["North", "South", "East"]))
+    # no publish or rollback controls at all, only the way out
+    assert not [b for b in at.button if b.key in ("publish-button", "rollback-button")]
+    assert not [t for t in at.text_input if t.key in ("publish_note", "rollback_note")]
+    assert button(at, "Sign out")
+    assert len(versions(store_folder)) == 1
 
 
 def test_oidc_signed_out_user_is_offered_sign_in(store_folder):

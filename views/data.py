@@ -114,6 +114,11 @@ def _analyst(mode: str, secrets: Mapping) -> str | None:
     return None
 
 
+def _refused(mode: str, who: str | None) -> bool:
+    """Signed in through the provider but not on the analysts' list (oidc only)."""
+    return mode == "oidc" and who is None and bool(_user().get("is_logged_in"))
+
+
 def _passcode_hash(secrets: Mapping) -> str:
     analysts = secrets.get("analysts")
     return str(analysts.get("passcode_hash") or "") if isinstance(analysts, Mapping) else ""
@@ -600,12 +605,18 @@ def _sign_in_section(mode: str, secrets: Mapping) -> str | None:
             c2.button("Sign out", key="signout", on_click=st.logout, icon=":material/logout:")
             return who
         if user.get("is_logged_in"):
-            st.warning(f"You are signed in as {_md(user.get('email') or 'an unknown user')}, which is not on the "
-                       "analysts' list, so you cannot publish. Ask whoever runs the server to add your email "
-                       "to `[analysts] emails` in `.streamlit/secrets.toml`.", icon=":material/lock:")
+            email = user.get("email")
+            account = _md(email) if email else "an account that gives no email address"
+            st.warning(f"**You cannot publish or roll back versions.** You are signed in as {account}, which is "
+                       "not on this dashboard's list of analysts. You can still check and preview a workbook. "
+                       "If you should be able to publish, ask whoever runs the dashboard to add your email to "
+                       "the list (`[analysts] emails` in its secrets), or sign out and sign in with another "
+                       "account.", icon=":material/lock:")
             st.button("Sign out", key="signout", on_click=st.logout, icon=":material/logout:")
             return None
-        st.markdown("Publishing and rolling back need an analyst. Sign in with your work account.")
+        st.markdown("Publishing and rolling back need an analyst. Sign in with your work account: you go to "
+                    "its sign-in page and come back to the dashboard's first page; open this page again to "
+                    "publish.")
         section = secrets.get("auth") if isinstance(secrets.get("auth"), Mapping) else {}
         providers = [k for k, v in section.items() if isinstance(v, Mapping)] if "client_id" not in section else []
         if len(providers) > 1:
@@ -646,6 +657,8 @@ def _publish_section(mode: str, secrets: Mapping, checked: dict | None, current:
                 "as its own version, exactly as uploaded, and can be rolled back.")
     who = _sign_in_section(mode, secrets)
     _show_flash("signin")
+    if _refused(mode, who):
+        return None                     # signed in, not an analyst: no publish controls at all
     reason = None
     if mode == "off":
         reason = "Publishing is switched off on this server (see above)."
@@ -770,7 +783,7 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
         st.download_button(f"Download version {chosen.number}'s workbook ({suffix})", data,
                            file_name=name, key="download-version", mime=mime,
                            on_click="ignore", icon=":material/download:")
-    if mode == "off":
+    if mode == "off" or _refused(mode, who):
         return
     reason = None
     if current is not None and chosen.sha256 == current.sha256:

@@ -33,10 +33,10 @@ def _need_browser():
 class App(AppServer):
     """A running dashboard server; its output goes to artifacts/server-*.log."""
 
-    def __init__(self, env: dict[str, str] | None = None):
+    def __init__(self, env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()):
         (ROOT / "artifacts").mkdir(exist_ok=True)
         self.log = open(ROOT / "artifacts" / f"server-{time.time_ns()}.log", "w")
-        super().__init__(ROOT / "dashboard.py", ROOT, env, stdout=self.log)
+        super().__init__(ROOT / "dashboard.py", ROOT, env, stdout=self.log, extra_args=extra_args)
 
     def stop(self):
         super().stop()
