@@ -683,6 +683,22 @@ def caption(*parts, container=None) -> None:
     (container or st).caption(f"<p>{_html(parts)}</p>", unsafe_allow_html=True)
 
 
+def table(frame: pd.DataFrame, *, caption: str | None = None) -> None:
+    """A plain table whose every cell, header and caption is shown exactly as written (`st.table`
+    draws its cells as Markdown: a note or problem holding a web address would become a link).
+    Long text wraps inside its cell; empty cells (None, NaN) are left blank."""
+    def cell(value) -> str:
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else literal.for_page(value)
+    head = "".join(f'<th scope="col">{literal.for_page(c)}</th>' for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False, name=None))
+    label = f"<caption>{literal.for_page(caption)}</caption>" if caption else ""
+    # a wide table scrolls sideways inside its own box on a phone (and by keyboard: it takes focus)
+    st.markdown(f'<div class="csp-table-scroll" tabindex="0" style="overflow-x:auto">'
+                f'<table class="csp-literal-table">{label}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+                "</table></div>", unsafe_allow_html=True)
+
+
 def metric_row(items: list[tuple[str, object, str | None]]) -> None:
     """A row of headline figures: (label, value, help)."""
     columns = st.columns(len(items))

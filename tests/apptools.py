@@ -16,6 +16,7 @@ to the Chart tabs. `page_strings` reads both tabs of every card.
 from __future__ import annotations
 
 import html
+from html.parser import HTMLParser
 import json
 import re
 from pathlib import Path
@@ -116,6 +117,48 @@ def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
         found = [d.value for d in at.main.dataframe if all(c in d.value.columns for c in columns)]
     assert len(found) == 1, f"{len(found)} tables with {columns}: {[list(d.value.columns) for d in at.main.dataframe]}"
     return found[0]
+
+
+class _TableParser(HTMLParser):
+    """The cells of the tables `ui.table` writes, as a person reads them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag == "br" and self.cell is not None:
+            self.cell.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table `ui.table` drew on the page (an HTML table in a markdown element), its cells as
+    shown; a column of whole numbers reads as numbers."""
+    out = []
+    for e in at.main.markdown:
+        if 'class="csp-literal-table"' in str(e.value):
+            parser = _TableParser()
+            parser.feed(str(e.value))
+            frame = pd.DataFrame(parser.rows[1:], columns=parser.rows[0])
+            for column in frame.columns:
+                if len(frame) and frame[column].str.fullmatch(r"-?\d+").all():
+                    frame[column] = frame[column].astype(int)
+            out.append(frame)
+    return out
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -22,7 +22,7 @@ from streamlit.testing.v1.util import patch_config_options
 import auth
 import datasource
 import ui
-from apptools import csv_frame, download, media, shown_text  # noqa: F401 (media is a fixture)
+from apptools import csv_frame, download, html_tables, media, shown_text  # noqa: F401 (media is a fixture)
 from builders import make_sheets, workbook_bytes
 from store import Store
 
@@ -96,9 +96,9 @@ TABLES = {"table-problems": {"Problem"}, "table-scores-changes": {"Criterion", "
 
 def table(at: AppTest, key: str):
     """The table shown under `key` (AppTest does not expose a dataframe's key: found by its columns)."""
-    for frame in [*at.dataframe, *at.table]:
-        if TABLES[key] <= set(frame.value.columns):
-            return frame.value
+    for frame in [*(d.value for d in at.dataframe), *html_tables(at)]:
+        if TABLES[key] <= set(frame.columns):
+            return frame
     raise KeyError(key)
 
 

@@ -269,7 +269,7 @@ def _problems_table(problems: pd.DataFrame) -> None:
     """Every problem in full: a plain table wraps long messages; a very long list scrolls instead."""
     if len(problems) <= TABLE_MAX_ROWS:
         shown = problems.assign(Row=[str(r) if pd.notna(r) else "" for r in problems["Row"]])
-        st.table(shown, hide_index=True)
+        ui.table(shown)
     else:
         st.dataframe(problems, hide_index=True, key="table-problems",
                      column_config={"Kind": st.column_config.TextColumn(width="small"),
@@ -762,7 +762,7 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
     st.markdown(f"{len(versions)} version(s), newest first. A rollback is a new version that shows an older "
                 "version's workbook again; nothing is ever changed or deleted.")
     shown = table.head(HISTORY_ROWS).astype({c: "string" for c in ("Partnerships", "Cycles", "Scores", "Warnings")})
-    st.table(shown.fillna(""), hide_index=True)  # a plain table wraps notes instead of cutting them
+    ui.table(shown)  # a plain table wraps notes instead of cutting them; its text shown as written
     if len(table) > HISTORY_ROWS:
         st.caption(f"The newest {HISTORY_ROWS} versions are shown; the download has all {len(table)}.")
     ui.download_csv(table, "version-history.csv", key="download-history", label="Download the history (CSV)",

@@ -110,3 +110,43 @@ def test_workbook_text_is_shown_exactly_as_written(browser, hostile_app, path, e
     for piece in state["strong"]:  # the app's own bold words may be there; never the workbook's
         for text in ["Bold", "Tag", "really", "there", "code", "gone", "under", "Group", "x"]:
             assert squash(piece) != text, (path, piece)
+
+
+NOTE = "[note](https://evil.example/n) **bold** www.evil.example mail@evil.example :material/home: -> <b>x</b>"
+WHO = "ana@evil.example"
+FILENAME = "[f](https:__evil.example).xlsx"
+BAD_NAME = "[P](https://evil.example/p) www.evil.example"
+
+
+def test_the_data_pages_tables_show_notes_names_and_problems_as_written(browser, tmp_path):
+    """The version history (who, file, note: typed by analysts) and the list of a workbook's problems
+    (which quote its cells) are plain tables whose text is never Markdown: no link, no bold, no icon."""
+    from store import Store
+    Store(tmp_path / "store").publish(workbook_bytes(make_sheets()), FILENAME, WHO, NOTE)
+    sheets = make_sheets()
+    sheets["Scores"][3][0] = BAD_NAME          # Excel row 4: not a partnership
+    bad = tmp_path / "bad.xlsx"
+    workbook_bytes(sheets, bad)
+    app = App({"CSP_STORE": str(tmp_path / "store")})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        open_page(page, app.url + "/data", wait_for_chart=False)
+        page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(bad))
+        page.wait_for_function("() => document.querySelectorAll('table.csp-literal-table').length >= 2",
+                               timeout=60000)
+        tables = page.locator("table.csp-literal-table")
+        cells = [[c.inner_text() for c in row.locator("td").all()] for t in tables.all()
+                 for row in t.locator("tbody tr").all()]
+        inside = page.evaluate("""() => [...document.querySelectorAll('table.csp-literal-table')].map(t =>
+            t.querySelectorAll('a, strong, b, em, img, [data-testid="stIconMaterial"], span.material-symbols-rounded')
+             .length)""")
+        screenshot(page, "literal-data-tables")
+    finally:
+        context.close()
+        app.stop()
+    problems = [row for row in cells if any("is not a partnership" in c for c in row)]
+    assert problems and any(f"'{BAD_NAME}' is not a partnership" in c for c in problems[0]), problems
+    history = [row for row in cells if WHO in row]
+    assert history and NOTE in history[0] and FILENAME in history[0], history
+    assert inside == [0] * len(inside), inside  # no link, formatting or icon made from the text

@@ -198,7 +198,7 @@ def test_an_analyst_signs_in_publishes_and_is_signed_in_on_the_other_copy(deploy
         _wait_text(page, "for everyone?")
         page.get_by_role("button", name="Yes, publish it for everyone").click()
         _wait_text(page, f"Published as version {number}")
-        history = page.locator('[data-testid="stTable"]').last.inner_text()
+        history = page.locator('table.csp-literal-table').last.inner_text()
         assert ANALYST in history and "from-copy-1.xlsx" in history and "Published through copy 1" in history
         screenshot(page, "data-oidc-published-desktop")
 

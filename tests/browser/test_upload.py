@@ -36,7 +36,7 @@ def test_a_bad_workbook_is_explained_and_nothing_is_published(sample_app, page, 
     assert "'bad.xlsx' has 2 error(s)" in text
     assert "'Glasgow' is not a partnership" in text
     assert "'31/02/2021' is not a date" in text
-    table = main.locator('[data-testid="stTable"]').first.inner_text()
+    table = main.locator("table.csp-literal-table").first.inner_text()
     assert "Scores" in table and "Submissions" in table and "4" in table and "3" in table
     assert page.locator('[data-testid="stException"]').count() == 0
     publish = page.get_by_role("button", name="Publish this workbook")
