@@ -312,9 +312,13 @@ def publish_mode(secrets: Mapping) -> str:
     return "passcode" if isinstance(hashed, str) and hashed.strip() else "off"
 
 
-def email_allowed(email: str | None, secrets: Mapping) -> bool:
-    """True when the email is in ``[analysts] emails`` (case and surrounding spaces ignored)."""
+def email_allowed(email: str | None, secrets: Mapping, verified=None) -> bool:
+    """True when the email is in ``[analysts] emails`` (case and surrounding spaces ignored) and the
+    provider has not said it is unverified (its ``email_verified`` claim, `verified`, false or
+    "false"; a provider that sends no such claim is trusted to vouch for its emails)."""
     if not isinstance(email, str) or not email.strip():
+        return False
+    if verified is False or (isinstance(verified, str) and verified.strip().casefold() == "false"):
         return False
     emails = _section(secrets, "analysts").get("emails") or []
     if isinstance(emails, str):

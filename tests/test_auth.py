@@ -378,6 +378,13 @@ def test_publish_mode_when_secrets_cannot_be_read():
     assert publish_mode(Broken()) == "off"
 
 
+def test_an_email_the_provider_says_is_unverified_is_not_an_analyst():
+    assert email_allowed("ana.smith@example.org", OIDC, verified=True)
+    assert email_allowed("ana.smith@example.org", OIDC, verified="true")
+    assert not email_allowed("ana.smith@example.org", OIDC, verified=False)
+    assert not email_allowed("ana.smith@example.org", OIDC, verified="false")  # as some providers send it
+
+
 def test_email_allowed_ignores_case_and_spaces():
     assert email_allowed("ana.smith@example.org", OIDC)
     assert email_allowed("  ANA.SMITH@EXAMPLE.ORG ", OIDC)

@@ -104,7 +104,7 @@ def _analyst(mode: str, secrets: Mapping) -> str | None:
     if mode == "oidc":
         user = _user()
         email = user.get("email")
-        if user.get("is_logged_in") and auth.email_allowed(email, secrets):
+        if user.get("is_logged_in") and auth.email_allowed(email, secrets, user.get("email_verified")):
             return str(email)
         return None
     if mode == "passcode":
