@@ -10,4 +10,5 @@ shipped sample's folder, the versioned store): every entry point takes bytes.
 """
 from plans.extract import (MAX_PAGES, MAX_PLAN_BYTES, Passage, PlanError, PlanText, extract, page_texts,  # noqa: F401
                            sha256, split_passages)
-from plans.search import Hit, Library, PlanIndex, criterion_query, marked, plan_index, tokens  # noqa: F401
+from plans.search import (Hit, Library, PlanIndex, cached_index, criterion_query, library, marked,  # noqa: F401
+                          plan_index, tokens)

@@ -15,7 +15,7 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
-from plans.extract import Passage, PlanText, extract
+from plans.extract import Passage, PlanError, PlanText, extract
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Words every criterion's question and every plan use: they say nothing about which criterion a
@@ -138,17 +138,42 @@ _lock = threading.Lock()
 
 
 def plan_index(data: bytes, name: str = "the file", sha: str | None = None) -> PlanIndex:
-    """The plan in `data` extracted and indexed, once per sha256 (raises PlanError, never cached)."""
-    from plans.extract import sha256
-
-    key = sha or sha256(data)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    """The plan in `data` extracted and indexed, once per sha256 (raises PlanError, never cached).
+    `sha`, when given, is where the bytes were filed; they must match it."""
+    if sha is not None:
+        with _lock:
+            if sha in _cache:
+                _cache.move_to_end(sha)
+                return _cache[sha]
     index = PlanIndex(extract(data, name))
+    if sha is not None and index.text.sha256 != sha:
+        raise PlanError(f"'{name}' is not the file it was filed as (its sha256 differs), so it is not used.")
     with _lock:
-        _cache[key] = index
+        _cache[index.text.sha256] = index
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return index
+
+
+def cached_index(sha: str) -> PlanIndex | None:
+    """The plan indexed under `sha`, if it has been: no bytes needed."""
+    with _lock:
+        return _cache.get(sha)
+
+
+_libraries: OrderedDict[tuple[str, ...], Library] = OrderedDict()
+
+
+def library(indexes: list[PlanIndex]) -> Library:
+    """One Library over these plans, built once per set of plans (by their sha256s, in order)."""
+    key = tuple(i.text.sha256 for i in indexes)
+    with _lock:
+        if key in _libraries:
+            _libraries.move_to_end(key)
+            return _libraries[key]
+    built = Library([i.text for i in indexes])
+    with _lock:
+        _libraries[key] = built
+        while len(_libraries) > 8:
+            _libraries.popitem(last=False)
+    return built
