@@ -860,8 +860,10 @@ def plan_search(v: View) -> None:
         cid = st.selectbox("Only plans scored on criterion", ids, index=None, key="plan_criterion",
                            format_func=lambda c: f"{c}. {names[c]}", placeholder="Any criterion")
     with middle:
-        level = st.selectbox("At level", v.review.labels, key="plan_level", disabled=cid is None,
-                             help="Choose a criterion first: only plans at this level on it are searched.")
+        level = None   # offered once a criterion is chosen (a disabled picker's label is too faint to read)
+        if cid is not None:
+            level = st.selectbox("At level", v.review.labels, key="plan_level",
+                                 help="Only plans at this level on the criterion are searched.")
     with right:
         groups = sorted(g for g in real.partnerships["peer_group"].dropna().unique() if g)
         if v.hide_names:
@@ -888,7 +890,7 @@ def plan_search(v: View) -> None:
     for group_found in found.groups:
         plan = group_found.plan
         with st.container(border=True):
-            heading(v.shown_name(plan.partnership), level=3)
+            heading(v.shown_name(plan.partnership))
             first = plan_href(v, plan, 1)
             if plan.title:
                 text(v.shown(plan.title), Html(" · " + _plan_link(first, "Open the plan")) if first else "")

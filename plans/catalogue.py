@@ -42,8 +42,10 @@ class PlanFile:
         return data
 
 
-def shipped(folder: Path = SHIPPED) -> dict[tuple[str, str], tuple[Path, str]]:
-    """(partnership, cycle) -> (path, sha256) from the folder's manifest (plans.json); {} without one."""
+def shipped(folder: Path | None = None) -> dict[tuple[str, str], tuple[Path, str]]:
+    """(partnership, cycle) -> (path, sha256) from the folder's manifest (plans.json; default the
+    shipped data/plans/); {} without one."""
+    folder = SHIPPED if folder is None else folder
     try:
         manifest = json.loads((folder / "plans.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -55,7 +57,7 @@ def _text(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def plan_files(review: Review, cycle: str | None = None, folder: Path = SHIPPED) -> list[PlanFile]:
+def plan_files(review: Review, cycle: str | None = None, folder: Path | None = None) -> list[PlanFile]:
     """The plans of `review` (its Plans sheet, optionally one cycle's) that have a file, in the
     Partnerships sheet's order. The shipped made-up plans only for an illustrative workbook."""
     if not review.illustrative or review.plans.empty:
