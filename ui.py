@@ -735,8 +735,10 @@ def plan_files(v: View, cycle: str | None = None) -> list:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _served(sha: str, path: str) -> bool:
     """Put the plan where Streamlit's static serving finds it (static/plans/<sha256>.pdf, once per
-    file: named by its content, it never changes). False if that cannot be done."""
-    from plans import sha256
+    file: named by its content, it never changes), as its inert copy (plans.served: no scripts, forms
+    or actions, which a browser's PDF viewer would run). False if that cannot be done."""
+    from plans import PlanError, sha256
+    from plans.served import inert_copy
 
     target = STATIC_PLANS / f"{sha}.pdf"
     try:
@@ -745,17 +747,18 @@ def _served(sha: str, path: str) -> bool:
         data = Path(path).read_bytes()
         if sha256(data) != sha:
             return False
+        copy = inert_copy(data, Path(path).name)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(data)
+        partial.write_bytes(copy)
         partial.replace(target)
         return True
-    except OSError:
+    except (OSError, PlanError):
         return False
 
 
 def plan_href(v: View, plan, page: int = 1) -> str | None:
-    """The address that opens `plan` at `page` in the browser's PDF viewer: the app's own copy,
+    """The address that opens `plan` at `page` in the browser's PDF viewer: the app's own inert copy,
     served by Streamlit (server.enableStaticServing), with #page=N. None while names are hidden for
     another partnership's plan (the plan itself names its partnership)."""
     if v.hide_names and plan.partnership != v.partnership:

@@ -140,11 +140,13 @@ _lock = threading.Lock()
 def plan_index(data: bytes, name: str = "the file", sha: str | None = None) -> PlanIndex:
     """The plan in `data` extracted and indexed, once per sha256 (raises PlanError, never cached).
     `sha`, when given, is where the bytes were filed; they must match it."""
-    if sha is not None:
-        with _lock:
-            if sha in _cache:
-                _cache.move_to_end(sha)
-                return _cache[sha]
+    from plans.extract import sha256
+
+    key = sha if sha is not None else sha256(data)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
     index = PlanIndex(extract(data, name))
     if sha is not None and index.text.sha256 != sha:
         raise PlanError(f"'{name}' is not the file it was filed as (its sha256 differs), so it is not used.")

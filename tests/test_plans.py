@@ -117,3 +117,20 @@ def test_scripts_links_and_forms_yield_text_only():
     assert "alert" not in joined and SCRIPT[:10] not in joined and "FORM FIELD VALUE" not in joined
     linked = plans.extract(pdf_bytes(PAGES, link=True))
     assert " ".join(p.text for p in linked.passages).count("http") == 0
+
+
+def test_the_copy_a_browser_opens_has_no_scripts_forms_or_actions():
+    """plans.served.inert_copy: what a browser's PDF viewer would run or follow is gone (document and
+    page scripts, the form and its field, the web link and launch action), the text stays."""
+    from plans.served import inert_copy
+
+    copy = inert_copy(active_pdf())
+    for token in (b"/JavaScript", b"/OpenAction", b"/AcroForm", b"/Widget", b"/URI", b"/AA", b"/Launch",
+                  b"SCRIPT RAN", b"FORM FIELD VALUE"):
+        assert token not in copy, token
+    assert [p.text for p in plans.extract(copy).passages] == [VISIBLE]
+    linked = inert_copy(pdf_bytes(PAGES, link=True))
+    assert b"/URI" not in linked and b"/Launch" not in linked
+    assert plans.extract(linked).passages == plans.extract(pdf_bytes(PAGES)).passages
+    with pytest.raises(plans.PlanError):
+        inert_copy(not_a_pdf())
