@@ -858,22 +858,24 @@ def plan_search(v: View) -> None:
     crit = v.review.criteria
     ids = [str(c) for c in crit["criterion"]]
     names = dict(zip(ids, crit["name"].astype(str)))
-    left, middle, right = st.columns(3)
-    with left:
+    # the level is offered once a criterion is chosen (a disabled picker's label is too faint to read)
+    chosen = st.session_state.get("plan_criterion") in ids
+    columns = st.columns(3 if chosen else 2)
+    with columns[0]:
         cid = st.selectbox("Only plans scored on criterion", ids, index=None, key="plan_criterion",
                            format_func=lambda c: f"{c}. {names[c]}", placeholder="Any criterion")
-    with middle:
-        level = None   # offered once a criterion is chosen (a disabled picker's label is too faint to read)
-        if cid is not None:
+    level = None
+    if chosen:
+        with columns[1]:
             level = st.selectbox("At level", v.review.labels, key="plan_level",
                                  help="Only plans at this level on the criterion are searched.")
-    with right:
+    with columns[-1]:
         groups = sorted(g for g in real.partnerships["peer_group"].dropna().unique() if g)
         if v.hide_names:
             groups = shown_groups(st.session_state.get("_loaded") or load(), groups)
         group = st.selectbox("Peer group", groups, index=None, key="plan_peer", placeholder="All peer groups")
     allowed = None
-    if cid is not None:
+    if cid is not None and level is not None:
         allowed = ev.plans_at_level(real, v.cycle, cid, level)
     if group:
         members = ev.in_group(real, group)
