@@ -106,3 +106,16 @@ def test_sample_has_a_plans_sheet_for_its_made_up_plans():
     assert sorted(zip(review.plans["partnership"], review.plans["cycle"])) == sorted(
         (r["partnership"], r["cycle"]) for r in manifest["plans"])
     assert (review.plans["link"].fillna("") == "").all()       # made up: no public web address
+
+
+def test_hidden_names_relabel_plans_and_drop_other_partnerships_links():
+    from analysis import names
+
+    review = read([["North", C2, "North's plan", "https://north.example.gov.uk/plan.pdf", 3],
+                   ["South", C2, "Plan of South, with North", "https://south.example.gov.uk/plan.pdf", 4]])
+    shown = names.hidden(review, "North", b"k" * 32)
+    rows = dict(zip(shown.plans["partnership"], zip(shown.plans["title"], shown.plans["link"])))
+    assert rows["North"] == ("North's plan", "https://north.example.gov.uk/plan.pdf")
+    (label,) = [p for p in rows if p != "North"]
+    assert label.startswith("Partnership ")
+    assert rows[label] == (f"Plan of {label}, with North", "")   # its name a label, its address gone
