@@ -64,3 +64,20 @@ def test_partnership_evidence_axe_and_screenshot(shown_page, size):
     screenshot(page, f"partnership-evidence-{size}")
     problems = scan(page, f"partnership-evidence-{size}")
     assert not problems, f"partnership evidence at {size} width:\n" + "\n".join(problems)
+
+
+def test_hidden_names_in_search_results_as_the_browser_shows_them(page, sample_app):
+    """With names hidden, the results name Fife only: other plans are labels, with no link, and the
+    neighbours their passages name are labels too."""
+    open_page(page, sample_app.url + "/plans?cycle=2023-2026&partnership=Fife&hide=true"
+                                      "&plan_query=share+learning+Strategic+Leads+Network", wait_for_chart=False)
+    page.wait_for_selector(".csp-passage", timeout=60000)
+    main = page.locator('[data-testid="stMain"]')
+    text = main.inner_text()
+    others = [p for p in MANIFEST if p != "Fife"] + ["Orkney", "Tayside Collaborative"]
+    assert [n for n in others if n in text] == []
+    headings = [h.strip() for h in main.locator("h2").all_inner_texts()]
+    assert "Fife" in headings and sum(h.startswith("Partnership ") for h in headings) >= 3
+    hrefs = {a.get_attribute("href") for a in main.locator("a[href*='static/plans']").all()}
+    assert hrefs and all(MANIFEST["Fife"]["sha256"] in h for h in hrefs)
+    screenshot(page, "plans-search-hidden-desktop")
