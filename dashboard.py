@@ -20,6 +20,7 @@ pages = {
         st.Page("views/timeline.py", title="Submission timeline", icon=":material/event:", url_path="timeline"),
         st.Page("views/partnership.py", title="Partnership", icon=":material/compare_arrows:",
                 url_path="partnership"),
+        st.Page("views/plans.py", title="Search the plans", icon=":material/search:", url_path="plans"),
         st.Page("views/themes.py", title="2019 themes", icon=":material/history:", url_path="themes"),
     ],
     "About": [

@@ -218,7 +218,10 @@ def hidden(review: Review, keep: str, key: bytes) -> Review:
     p["order"] = p["partnership"].map(lambda n: -1 if n == keep else position.get(n, len(position)))
     p = p.sort_values("order", kind="stable").reset_index(drop=True)
     p["order"] = pd.array(range(len(p)), dtype="int64")
+    plans = review.plans.copy()
+    plans.loc[plans["partnership"] != keep, "link"] = ""   # a plan's web address names its partnership
     return replace(review, partnerships=p, criteria=rename(review.criteria), scale=rename(review.scale),
+                   plans=rename(plans),
                    submissions=rename(review.submissions), scores=rename(review.scores),
                    themes=rename(review.themes), national=rename(review.national),
                    errors=[], warnings=[], about=scrub(review.about))

@@ -6,6 +6,8 @@
 
 1. generates the 1x/10x/100x workbooks (bench/generate.py) when missing;
 2. runs the reader benchmark (bench/bench_reader.py) when it exists, and shows its output;
+   then the plans benchmark (bench/bench_plans.py: ranking on the labelled set, a 120-page plan, a
+   search over 30 plans; `python3 bench/bench_plans.py` runs it alone);
 3. runs the app benchmarks (bench/bench_app.py: reruns, cold start, memory, ten sessions);
 4. writes the latest results into bench/README.md, between <!-- app-bench --> and
    <!-- /app-bench --> (everything else in that file is left as it is).
@@ -151,6 +153,17 @@ def run_reader() -> str | None:
     return out
 
 
+def run_plans() -> str:
+    print("\n== The plans (bench/bench_plans.py)", flush=True)
+    proc = subprocess.run([sys.executable, str(HERE / "bench_plans.py")], cwd=ROOT, capture_output=True, text=True)
+    out = proc.stdout.rstrip()
+    print(out)
+    if proc.returncode:
+        print(proc.stderr[-2000:], file=sys.stderr)
+        out += f"\n(bench_plans.py exited with {proc.returncode})"
+    return out
+
+
 def run_app(extra: list[str]) -> dict:
     print("\n== The app (bench/bench_app.py)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -287,13 +300,16 @@ def tables(result: dict) -> list[str]:
     return lines
 
 
-def write_readme(lines: list[str], reader: str | None, result: dict, load: str, seconds: float) -> None:
+def write_readme(lines: list[str], reader: str | None, result: dict, load: str, seconds: float,
+                 plans: str | None = None) -> None:
     block = [START, "## Latest run (written by `python3 bench/run.py`)", "",
              f"{result['when']}, {result['cpus']} CPUs, load average before the run {load}; the whole run took "
              f"{seconds / 60:.1f} min. The machine is shared: compare each figure with its baseline.", ""]
     if reader is not None:
         block += ["### Reading and checking (`bench/bench_reader.py`, its output as printed)", "", "```",
                   reader, "```", ""]
+    if plans is not None:
+        block += ["### The plans (`bench/bench_plans.py`, its output as printed)", "", "```", plans, "```", ""]
     block += lines + NOTES + [END]
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
     if START in text and END in text:
@@ -308,18 +324,20 @@ def write_readme(lines: list[str], reader: str | None, result: dict, load: str, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--skip-reader", action="store_true", help="do not run bench/bench_reader.py")
+    ap.add_argument("--skip-plans", action="store_true", help="do not run bench/bench_plans.py")
     ap.add_argument("--no-readme", action="store_true", help="print only; leave bench/README.md alone")
     args, extra = ap.parse_known_args()
     began = time.perf_counter()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
     ensure_workbooks()
     reader = None if args.skip_reader else run_reader()
+    plans = None if args.skip_plans else run_plans()
     result = run_app(extra)
     lines = tables(result)
     print("\n" + "\n".join(lines))
     seconds = time.perf_counter() - began
     if not args.no_readme:
-        write_readme(lines, reader, result, load, seconds)
+        write_readme(lines, reader, result, load, seconds, plans)
         print(f"\nwritten: {README.relative_to(ROOT)} (between {START} and {END})")
     print(f"total {seconds / 60:.1f} min")
 

@@ -16,6 +16,8 @@ Frames and their columns (every frame exists, possibly empty):
   one row per Scores-sheet row and criterion column present in the sheet
 - themes: theme, finding, extent (str, lower case, or ""), extent_count (Int64 when extent is a
   count), criterion (str ID or "")
+- plans: partnership, cycle, title (str or ""), link (str, a https:// address, or ""), pages (Int64,
+  <NA> = not given): the optional Plans sheet (format 1.1), one row per plan
 - national: cycle, criterion, label (the workbook's scale label at that position when its scale has
   three levels, as the published columns are best to worst; else the default scale's label),
   count (int), source (str or "")
@@ -53,6 +55,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "scores": {"partnership": "str", "cycle": "str", "criterion": "str", "score": "Int64", "label": "str"},
     "themes": {"theme": "str", "finding": "str", "extent": "str", "extent_count": "Int64", "criterion": "str"},
     "national": {"cycle": "str", "criterion": "str", "label": "str", "count": "int64", "source": "str"},
+    "plans": {"partnership": "str", "cycle": "str", "title": "str", "link": "str", "pages": "Int64"},
 }
 
 
@@ -116,6 +119,8 @@ class Review:
     about: str = ""
     # The About sheet's `Illustrative` row (format 1.1): every per-partnership score and date is made up.
     illustrative: bool = False
+    # The optional Plans sheet (format 1.1): partnership, cycle, title, link, pages.
+    plans: pd.DataFrame = field(default_factory=lambda: empty_frame("plans"))
 
     @property
     def ok(self) -> bool:

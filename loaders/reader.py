@@ -73,6 +73,7 @@ SHEETS = {
     "Scores": (True, ["Partnership", "Cycle"], []),
     "Themes 2019": (False, ["Theme", "Finding"], ["Extent", "Criterion"]),
     "National figures": (False, ["Cycle", "Criterion"], ["Source"]),
+    "Plans": (False, ["Partnership", "Cycle"], ["Title", "Link", "Pages"]),
 }
 
 
@@ -577,9 +578,10 @@ def _check(ck: _Checker) -> Review:
     themes = _themes(ck, criteria)
     national = _national(ck, cycles, criteria, scale)
     _coverage(ck, partnerships)
+    plans = _plans(ck, resolve, cycles)
     about, illustrative = _about(ck)
     return Review(partnerships, criteria, scale, cycles, submissions, scores, themes, national,
-                  ck.errors, ck.warnings, about, illustrative)
+                  ck.errors, ck.warnings, about, illustrative, plans)
 
 
 # -- Partnerships ----------------------------------------------------------------------------
@@ -1015,6 +1017,45 @@ def _national(ck: _Checker, cycles, criteria, scale) -> pd.DataFrame:
                 f"figures disagree with sheet Scores: {'; '.join(d for _, d in diffs)}.")
     return frame
 
+
+
+# -- Plans -----------------------------------------------------------------------------------
+
+_WEB_ADDRESS = re.compile(r"https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def _plans(ck: _Checker, resolve, cycles: pd.DataFrame) -> pd.DataFrame:
+    """The optional Plans sheet (format 1.1): one row per plan, partnership and cycle once each; a
+    Link must be a https:// address, Pages a whole number."""
+    t = ck.table("Plans")
+    if t is None:
+        return make_frame("plans")
+    keys = _keys(ck, t, resolve, cycles)
+    titles, links = t.texts("Title"), t.texts("Link")
+    if t.col("Link") is not None:
+        for row, link in zip(t.numbers, links):
+            if link and not _WEB_ADDRESS.fullmatch(link):
+                ck.error(t.name, row, t.label(t.col("Link")),
+                         f"Link '{link}' is not a public web address starting with https:// (such as "
+                         "https://www.example.gov.uk/plan.pdf). Give the plan's https:// address, or leave it empty.")
+    pages: list = []
+    for row, value in zip(t.numbers, t.values("Pages")):
+        text = cell_text(value)
+        number = None
+        if text:
+            try:
+                as_float = float(text.replace(",", ""))
+                number = int(as_float) if as_float.is_integer() and 1 <= as_float <= 100_000 else None
+            except ValueError:
+                pass
+            if number is None:
+                ck.error(t.name, row, t.label(t.col("Pages")),
+                         f"Pages '{text}' is not a number of pages. Use a whole number such as 84, or leave it empty.")
+        pages.append(number)
+    keep = [i for i, k in enumerate(keys) if k]
+    return make_frame("plans", {
+        "partnership": [keys[i][0] for i in keep], "cycle": [keys[i][1] for i in keep],
+        "title": [titles[i] for i in keep], "link": [links[i] for i in keep], "pages": [pages[i] for i in keep]})
 
 
 # -- coverage warnings and About -------------------------------------------------------------

@@ -417,7 +417,22 @@ ABOUT_LINES = [
     "they are not an official classification.",
     "- 2017-2020 has no submissions or scores: the 2019 review published themes, not counts per "
     "criterion.",
+    "- Plans: the six plans in the Plans sheet are made up (scripts/make_plans.py writes them into "
+    "data/plans/, every page marked ILLUSTRATIVE); no real plan is copied. Their text follows the "
+    "illustrative scores.",
 ]
+
+
+PLANS_HEADERS = ["Partnership", "Cycle", "Title", "Link", "Pages"]
+
+
+def plans_rows() -> list[list]:
+    """The sample's Plans sheet (format 1.1): the made-up plans scripts/make_plans.py writes into
+    data/plans/ (no Link: a made-up plan has no public web address)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from make_plans import plans_sheet_rows
+
+    return plans_sheet_rows()
 
 
 def sample_sheets() -> dict[str, list[list]]:
@@ -437,6 +452,7 @@ def sample_sheets() -> dict[str, list[list]]:
         "Scores": score_rows,
         "Themes 2019": ref["Themes 2019"],
         "National figures": ref["National figures"],
+        "Plans": [PLANS_HEADERS] + plans_rows(),
     }
 
 

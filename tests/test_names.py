@@ -141,7 +141,7 @@ def test_charts_and_report_from_the_hidden_review_name_no_one_else(review):
 # ------------------------------------------------------------------------ every page, as a person sees it
 
 PAGES = ["views/overview.py", "views/criteria.py", "views/timeline.py", "views/partnership.py", "views/themes.py",
-         "views/definitions.py", "views/criterion.py"]
+         "views/definitions.py", "views/criterion.py", "views/plans.py"]
 
 
 @pytest.fixture

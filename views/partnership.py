@@ -87,6 +87,8 @@ if st.toggle("Show where each partnership ranks (a league table)", key="show_ran
                                        "fully_met": f"Criteria {part}",
                                        "assessed": "Criteria assessed", "tied": "Tied"}), hide_index=True)
 
+ui.plan_evidence(v)
+
 st.subheader("Feedback report")
 st.markdown("A self-contained summary of this page for sharing or printing (open it in a browser and "
             "print to PDF)" + (", with other partnerships' names hidden." if v.hide_names else "."))

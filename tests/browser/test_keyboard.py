@@ -56,7 +56,7 @@ def test_tab_order_through_the_sidebar(page, sample_app):
     assert controls == ["Planning cycle", "Your partnership", "Peer group", "Hide other partnerships' names",
                         "Go to"], names
     links = [f["text"] for f in order if f["testid"] == "stSidebarNavLink"]
-    assert len(links) == 9 and "Criteria coverage" in links[1] and "Criterion" in links[2], links
+    assert len(links) == 10 and "Criteria coverage" in links[1] and "Criterion" in links[2], links
     first_control = next(i for i, f in enumerate(order) if f["role"] == "combobox")
     last_link = max(i for i, f in enumerate(order) if f["testid"] == "stSidebarNavLink")
     assert last_link < first_control, names  # page links, then the choices
