@@ -86,6 +86,28 @@ def _zip_format(zf: zipfile.ZipFile) -> str | None:
     return ODS if _inflate_small(zf, "mimetype").strip() == ODS_MIMETYPE else None
 
 
+# other OpenDocument files, by their mimetype, as people know them
+ODF_OTHERS = {"text": "text document (.odt, as LibreOffice Writer saves)",
+              "presentation": "presentation (.odp, as LibreOffice Impress saves)",
+              "graphics": "drawing (.odg, as LibreOffice Draw saves)"}
+
+
+def _other_odf(zf: zipfile.ZipFile) -> str | None:
+    """What an OpenDocument file that is not a spreadsheet is ("text document (.odt, ...)"), by its
+    mimetype member; None for anything else."""
+    try:
+        if zf.getinfo("mimetype").file_size > 200:
+            return None
+        kind = _inflate_small(zf, "mimetype").strip()
+    except KeyError:
+        return None
+    prefix = b"application/vnd.oasis.opendocument."
+    if not kind.startswith(prefix) or kind == ODS_MIMETYPE:
+        return None
+    sub = kind[len(prefix):].decode("ascii", "replace").split("-")[0]
+    return ODF_OTHERS.get(sub, "document of another kind")
+
+
 def _inflate_small(zf: zipfile.ZipFile, name: str) -> bytes:
     with zf.open(name) as part:
         return part.read(zf.getinfo(name).file_size)
@@ -153,6 +175,10 @@ def check_bytes(data: bytes, *, max_bytes: int = MAX_FILE_BYTES, scan_sheets: bo
 def _check_zip(zf: zipfile.ZipFile, kind: str | None) -> None:
     infos = zf.infolist()
     if kind is None:
+        other = _other_odf(zf)
+        if other:
+            raise WorkbookUnreadable(f"The file is an OpenDocument {other}, not a spreadsheet. Put the data in "
+                                     "LibreOffice Calc and save it as 'ODF Spreadsheet (.ods)'.")
         raise WorkbookUnreadable(f"The file is a zip archive but not {EITHER}.")
     if len(infos) > MAX_MEMBERS:
         raise WorkbookUnreadable(f"The workbook has {len(infos)} parts, far more than a review "

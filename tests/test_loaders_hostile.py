@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from builders import make_sheets, workbook_bytes
+from builders import make_sheets, ods_bytes, workbook_bytes
 from loaders import WorkbookUnreadable, read_workbook
-from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, OLE_MAGIC, _extent_exact, sheet_extent
+from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, ODS_MIMETYPE, OLE_MAGIC, _extent_exact, sheet_extent
 
 REPO = Path(__file__).resolve().parents[1]
 # what a message to an analyst must never hold: a Python class name (XmlError, BadZipFile,
@@ -444,3 +444,131 @@ def test_sheet_extent_is_never_smaller_than_calamines_on_random_sheets():
             else:
                 assert fast[0] >= exact[0] and fast[1] >= exact[1], (xml, fast, exact)
     assert checked > 1000   # the fast path really answered for most sheets, not only handed over
+
+
+# -- OpenDocument spreadsheets (.ods): a zip too, refused alike -------------------------------------
+
+ENCRYPTED_ODS = REPO / "tests" / "data" / "encrypted-review.ods"   # LibreOffice Calc saved it with a password
+
+
+def ods_rezip(data: bytes, change) -> bytes:
+    """rezip for an .ods: its mimetype member stays first and stored, as ODF asks."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = change(info.filename, zin.read(info.filename))
+            if body is not None:
+                zout.writestr(info.filename, body, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
+                              else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def ods_with_rows(rows_xml: str) -> bytes:
+    """A valid .ods whose first sheet ends with `rows_xml` (table:table-row elements)."""
+    return ods_rezip(ods_bytes(make_sheets()), lambda n, b: b.replace(b"</table:table>", rows_xml.encode() + b"</table:table>", 1)
+                     if n == "content.xml" else b)
+
+
+def test_ods_zip_bomb_is_refused_without_inflating():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("mimetype", ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        with zf.open("content.xml", "w", force_zip64=True) as f:
+            for _ in range(128):
+                f.write(bytes(1 << 20))
+    tracemalloc.start()
+    try:
+        assert "zip bomb" in refused(buf.getvalue())
+        assert tracemalloc.get_traced_memory()[1] < 2 * 1024 * 1024
+    finally:
+        tracemalloc.stop()
+
+
+def test_ods_that_libreoffice_saved_with_a_password_is_refused_by_its_manifest():
+    data = ENCRYPTED_ODS.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert b"<manifest:encryption-data" in zf.read("META-INF/manifest.xml")
+    message = refused(data)
+    assert message.startswith("The spreadsheet is password-protected.")
+    assert "LibreOffice Calc" in message and "'Save with password' unticked" in message
+
+
+@pytest.mark.parametrize("cut", ["half", "end", "start"])
+def test_damaged_or_truncated_ods(cut):
+    data = ods_bytes(make_sheets())
+    damaged = {"half": data[:len(data) // 2], "end": data[:-30], "start": data[:100]}[cut]
+    assert "damaged or incomplete" in refused(damaged)
+
+
+def test_ods_whose_content_is_not_xml_names_libreoffice():
+    data = ods_rezip(ods_bytes(make_sheets()), lambda n, b: b"\x00\xff not xml" if n == "content.xml" else b)
+    message = refused(data)
+    assert "damaged or incomplete" in message and "Save it again from LibreOffice Calc" in message
+
+
+def test_ods_with_an_entity_bomb_is_refused():
+    def change(name, body):
+        if name != "content.xml":
+            return body
+        body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", body).replace(b"<text:p>North</text:p>", b"<text:p>&lol9;</text:p>", 1)
+        return b'<?xml version="1.0" encoding="UTF-8"?>' + LAUGHS.encode() + body
+    message = refused(ods_rezip(ods_bytes(make_sheets()), change))
+    assert "entity bomb" in message and "Save the spreadsheet again from LibreOffice Calc" in message
+
+
+@pytest.mark.parametrize("rows_xml", [
+    # a million rows of 16,384 filled cells, written in 200 bytes
+    '<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384" '
+    'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>',
+    # one stray cell far down and far right, after a million empty rows
+    '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row>'
+    '<table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="string">'
+    '<text:p>x</text:p></table:table-cell></table:table-row>',
+])
+def test_ods_repeated_rows_and_columns_bomb_is_refused_before_calamine_sees_it(rows_xml):
+    data = ods_with_rows(rows_xml)
+    assert len(data) < 10_000
+    result = run_isolated(
+        "from loaders import read_workbook, WorkbookUnreadable\n"
+        f"data = {data!r}\n"
+        "try:\n    read_workbook(data)\nexcept WorkbookUnreadable as e:\n    print('REFUSED', e.message)\n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "REFUSED" in result.stdout and "far beyond any review workbook" in result.stdout
+    assert_plain(result.stdout)
+
+
+def test_ods_with_libreoffices_empty_rows_to_the_sheets_end_is_read():
+    """LibreOffice writes a sheet out to its last row with repeated empty rows and cells: not a bomb."""
+    data = ods_with_rows('<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+                         'table:number-columns-repeated="16384"/></table:table-row>')
+    assert read_workbook(data).ok
+
+
+def test_ods_over_the_size_limit():
+    data = ods_bytes(make_sheets())
+    message = refused(data, max_bytes=len(data) - 1)
+    assert "over the limit" in message
+
+
+@pytest.mark.parametrize("mimetype,words", [
+    (b"application/vnd.oasis.opendocument.text", "text document (.odt"),
+    (b"application/vnd.oasis.opendocument.presentation", "presentation (.odp"),
+    (b"application/x-something-else", "zip archive but not an Excel workbook (.xlsx) or OpenDocument spreadsheet"),
+    (None, "zip archive but not an Excel workbook (.xlsx) or OpenDocument spreadsheet"),
+])
+def test_ods_with_the_wrong_mimetype(mimetype, words):
+    data = ods_rezip(ods_bytes(make_sheets()), lambda n, b: mimetype if n == "mimetype" else b)
+    assert words in refused(data)
+
+
+def test_no_message_about_a_hostile_ods_shows_a_class_name():
+    good = ods_bytes(make_sheets())
+    for data in (ENCRYPTED_ODS.read_bytes(), good[:len(good) // 2],
+                 ods_rezip(good, lambda n, b: b"<x>&bad;" if n == "content.xml" else b),
+                 ods_rezip(good, lambda n, b: None if n == "content.xml" else b)):
+        messages = shown(data)
+        assert messages
+        for message in messages:
+            assert_plain(message)
+    # a broken styles.xml holds no data: the sheets are read as they are (python-calamine reads content.xml)
+    assert shown(ods_rezip(good, lambda n, b: b"<x>&bad;" if n == "styles.xml" else b)) == []
