@@ -665,3 +665,14 @@ def test_an_ods_is_published_and_downloaded_as_an_ods(store_folder, media):
         ["Download version 1's workbook (.ods)"]
     name, mime, data = download(at, media, "download-viewers")
     assert name.endswith(".ods") and mime == "application/vnd.oasis.opendocument.spreadsheet" and data == ods
+
+
+def test_the_template_is_offered_as_xlsx_and_as_ods(store_folder, media):
+    at = open_page()
+    labels = {b.key: b.label for b in at.get("download_button")}
+    assert labels["download-template"] == "Download the empty template (.xlsx, for Excel)"
+    assert labels["download-template-ods"] == "Download the empty template (.ods, for LibreOffice Calc)"
+    assert download(at, media, "download-template") == (
+        "template.xlsx", XLSX, (ROOT / "data" / "template.xlsx").read_bytes())
+    assert download(at, media, "download-template-ods") == (
+        "template.ods", "application/vnd.oasis.opendocument.spreadsheet", (ROOT / "data" / "template.ods").read_bytes())
