@@ -827,5 +827,8 @@ baseline, against = _baseline(current, published)
 checked = _check_section(baseline, against, current is None)
 who = _publish_section(mode, secrets, checked, current)
 _history_section(versions, current, who, mode)
+if (shown := st.session_state.get("_loaded")) is not None and shown.review is not None and shown.review.ok:
+    st.header("Download the data", anchor="download-data")
+    ui.download_data(ui.view())   # the data this session shows, as a statistics spreadsheet
 ui.footer(st.session_state["_loaded"].source if "_loaded" in st.session_state else datasource.locate())
 st.session_state.pop(FLASH, None)  # a message whose section was not shown this time is dropped
