@@ -254,7 +254,6 @@ def ods_extent(content: bytes) -> list[tuple[int, int]] | None:
     n = len(content)
     a = np.frombuffer(content + b" " * 40, np.uint8)
     lt = np.flatnonzero(a[:n] == 60)
-    gt = np.flatnonzero(a[:n] == 62)
     words = _view(a, "<u8")
     w1, w2 = words[lt + 1], words[lt + 9]
     after = lambda k: _delim(a[lt + k])                                     # noqa: E731
@@ -267,6 +266,7 @@ def ods_extent(content: bytes) -> list[tuple[int, int]] | None:
     cell_n = np.ones(len(cells), np.int64)
     found = [(m.start(), m[1] == b"rows", int(m[2])) for m in _REPEATED.finditer(content)]
     if found:
+        gt = np.flatnonzero(a[:n] == 62)                   # only needed here (~15% of the scan at 100x)
         pos, of_rows, count = (np.array(c) for c in zip(*found))
         tag = np.searchsorted(lt, pos) - 1                 # the '<' of the tag each is written in
         ok = tag >= 0
