@@ -572,3 +572,64 @@ def test_no_message_about_a_hostile_ods_shows_a_class_name():
             assert_plain(message)
     # a broken styles.xml holds no data: the sheets are read as they are (python-calamine reads content.xml)
     assert shown(ods_rezip(good, lambda n, b: b"<x>&bad;" if n == "styles.xml" else b)) == []
+
+
+def _random_content(rng) -> bytes:
+    """An .ods content.xml in many of the forms calamine accepts: repeated rows and cells (empty or
+    filled, at a row's end or not), covered cells, text and value attributes, empty rows at a table's
+    end, several tables, odd spacing around '=' and single quotes (which hand over to the exact path)."""
+    quote = "'" if rng.random() < 0.1 else '"'
+    eq = " = " if rng.random() < 0.05 else "="
+
+    def rep(which, big=False):
+        if rng.random() < 0.4:
+            n = rng.choice([1, 2, 3, 50, 1024, 16384, 1048576] if big else [1, 2, 3, 7, 200])
+            return f" table:number-{which}-repeated{eq}{quote}{n}{quote}"
+        return ""
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+           'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>']
+    for t in range(rng.randint(1, 3)):
+        out.append(f'<table:table table:name="S{t}">')
+        for _ in range(rng.randint(0, 8)):
+            out.append(f"<table:table-row{rep('rows', big=True)}>")
+            for _ in range(rng.randint(0, 5)):
+                tag = rng.choice(["table:table-cell"] * 6 + ["table:covered-table-cell"])
+                kind = rng.choice(["empty", "empty", "text", "value", "string"])
+                attrs = rep("columns", big=True)
+                if kind == "value":
+                    attrs += ' office:value-type="float" office:value="1"'
+                elif kind == "string":
+                    attrs += ' office:value-type="string"'
+                body = "<text:p>x</text:p>" if kind in ("text", "string") or (kind == "value" and rng.random() < .5) else ""
+                out.append(f"<{tag}{attrs}>{body}</{tag}>" if body or rng.random() < 0.5 else f"<{tag}{attrs}/>")
+            out.append("</table:table-row>")
+        out.append("</table:table>")
+    out.append("</office:spreadsheet></office:body></office:document-content>")
+    return "".join(out).encode()
+
+
+def test_ods_extent_is_never_smaller_than_the_exact_one_on_random_content():
+    """The fast .ods scan must never report less than the exact (expat) one: that would let a
+    repeated-rows bomb through to calamine. Handing over (None) or counting more is allowed."""
+    import random
+
+    from loaders.safety import _ods_extent_exact, ods_extent
+
+    rng = random.Random(20261206)
+    answered = 0
+    for _ in range(2000):
+        xml = _random_content(rng)
+        exact = _ods_extent_exact([xml])
+        fast = ods_extent(xml)
+        if fast is None:
+            continue
+        answered += 1
+        if any(r * c > MAX_SHEET_CELLS for r, c in exact):           # the exact path stops early: refused
+            assert any(r * c > MAX_SHEET_CELLS for r, c in fast), (xml, fast, exact)
+        else:   # every table that reaches anywhere is matched by one the fast scan says reaches as far
+            for er, ec in exact:
+                assert er * ec == 0 or any(fr >= er and fc >= ec for fr, fc in fast), (xml, fast, exact)
+    assert answered > 1000
