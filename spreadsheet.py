@@ -132,7 +132,8 @@ def build(review: Review, cycle: str, source_line: str, *, hidden: bool = False)
     if hidden:
         cover_lines.append("Other partnerships' names are hidden: each is shown as a neutral label, "
                            "such as Partnership A [note 5].")
-    cover_lines += [f"Source: {source_line}", OGL, f"Contact: {os.environ.get('CSP_CONTACT') or CONTACT}",
+    source = source_line[len("Data: "):] if source_line.startswith("Data: ") else source_line
+    cover_lines += [f"Source: {source}", OGL, f"Contact: {os.environ.get('CSP_CONTACT') or CONTACT}",
                     f"Made: {dt.date.today():%-d %B %Y}, by the {PRODUCT}."]
     cover = Sheet("Cover", title, cover_lines)
     return Book(title, [cover, contents, notes_sheet, *tables], slug=f"csp-review-data-{cycle}")
@@ -239,7 +240,9 @@ def to_xlsx(book: Book) -> bytes:
     wb.remove(wb.active)
     for sheet in book.sheets:
         ws = wb.create_sheet(title=sheet.name)
+        widths = _widths(sheet)
         for r, row in enumerate(rows(sheet), start=1):
+            lines = 1      # a wrapped cell's lines: the row is made tall enough (not every program fits it)
             for c, value in enumerate(row, start=1):
                 cell = ws.cell(row=r, column=c, value=value)
                 if isinstance(value, str):
@@ -253,7 +256,10 @@ def to_xlsx(book: Book) -> bytes:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 elif isinstance(value, str) and (sheet.table is None or r > sheet.header_row) and len(value) > 60:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for c, width in enumerate(_widths(sheet), start=1):
+                    lines = max(lines, math.ceil(len(value) / (0.9 * widths[min(c, len(widths)) - 1])))
+            if lines > 1:
+                ws.row_dimensions[r].height = 15 * lines
+        for c, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(c)].width = width
     props = wb.properties
     props.title, props.creator, props.lastModifiedBy = book.title, PRODUCT, PRODUCT

@@ -109,7 +109,7 @@ def test_both_formats_follow_the_guidance(sample, kind, cycle):
     grids = read_back(data)
     assert grids["Cover"][0][0] == f"Children's Services Plans review: data for {cycle}"
     cover = "\n".join(row[0] for row in grids["Cover"])
-    assert "Source: Data: the shipped sample workbook." in cover and "Contact:" in cover
+    assert "Source: the shipped sample workbook." in cover and "Contact:" in cover
     assert "Open Government Licence" in cover
     if cycle == "2017-2020":          # only themes in the sample: no per-partnership tables at all
         assert "Partnership levels" not in grids and "Published figures" in grids
