@@ -275,9 +275,12 @@ def to_ods(book: Book) -> bytes:
     ods = OdsBook(title=book.title)
     for sheet in book.sheets:
         grid = rows(sheet)
+        body = grid[sheet.header_row:] if sheet.table is not None else grid
+        long = sorted({c for row in body for c, v in enumerate(row) if isinstance(v, str) and len(v) > 60})
         ods.add_sheet(sheet.name, grid, big_rows=(0,),
                       bold_rows=(sheet.header_row - 1,) if sheet.table is not None else (),
-                      widths_cm=[w * 0.19 for w in _widths(sheet)], wrap_cols=(0,) if sheet.table is None else ())
+                      widths_cm=[w * 0.19 for w in _widths(sheet)], wrap_cols=long,
+                      wrap_from_row=sheet.header_row if sheet.table is not None else 1)
     return ods.to_bytes()
 
 

@@ -125,8 +125,9 @@ class OdsBook:
 
     def add_sheet(self, name: str, rows: Sequence[Sequence], *, bold_rows: Sequence[int] = (),
                   big_rows: Sequence[int] = (), widths_cm: Sequence[float] | None = None,
-                  wrap_cols: Sequence[int] = (), dropdowns: Sequence[DropDown] = ()) -> None:
-        """A sheet of `rows`; `bold_rows`, `big_rows` (a title), `wrap_cols`: 0-based indexes.
+                  wrap_cols: Sequence[int] = (), wrap_from_row: int = 0, dropdowns: Sequence[DropDown] = ()) -> None:
+        """A sheet of `rows`; `bold_rows`, `big_rows` (a title), `wrap_cols`: 0-based indexes (the
+        columns wrap from row `wrap_from_row` on).
         `dropdowns` on this sheet reach past the rows given (blank rows carry them)."""
         from odf.table import Table, TableColumn, TableRow
 
@@ -148,7 +149,8 @@ class OdsBook:
             width = max(len(row), max((c for (rr, c) in cells_with if rr == r), default=0)) if cells_with else len(row)
             for c in range(1, min(width, last_col) + 1):
                 value = row[c - 1] if c <= len(row) else None
-                tr.addElement(self._cell(value, style or (self._wrap if c - 1 in wrap_cols else None),
+                wrap = c - 1 in wrap_cols and r - 1 >= wrap_from_row
+                tr.addElement(self._cell(value, style or (self._wrap if wrap else None),
                                          cells_with.get((r, c))))
             table.addElement(tr)
         self._tables.append(table)
