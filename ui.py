@@ -441,8 +441,9 @@ def show_problems(loaded: Loaded) -> None:
         text(strong("File: "), loaded.source.filename, " ", loaded.unreadable)
         return
     review = loaded.review
+    app = "LibreOffice Calc" if datasource.file_type(loaded.source.filename)[0] == ".ods" else "Excel"
     st.error(f"**The workbook has {len(review.errors)} error(s), so its data is not shown.** Fix them in "
-             "Excel and upload it again; each is listed below with its sheet, row and column.",
+             f"{app} and upload it again; each is listed below with its sheet, row and column.",
              icon=":material/error:")
     text(strong("File: "), loaded.source.filename)
     st.dataframe(problems_frame(review.errors), hide_index=True)
