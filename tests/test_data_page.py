@@ -671,7 +671,7 @@ def test_the_template_is_offered_as_xlsx_and_as_ods(store_folder, media):
     at = open_page()
     labels = {b.key: b.label for b in at.get("download_button")}
     assert labels["download-template"] == "Download the empty template (.xlsx, for Excel)"
-    assert labels["download-template-ods"] == "Download the empty template (.ods, for LibreOffice Calc)"
+    assert labels["download-template-ods"] == "Download the empty template (.ods, for LibreOffice)"
     assert download(at, media, "download-template") == (
         "template.xlsx", XLSX, (ROOT / "data" / "template.xlsx").read_bytes())
     assert download(at, media, "download-template-ods") == (

@@ -523,7 +523,7 @@ def _check_section(published: ui.Loaded | None, against: str, first_version: boo
     st.caption(f"Excel workbooks (.xlsx) or OpenDocument spreadsheets (.ods) only, up to {LIMIT_MB} MB. "
                "Start from the template if you are making a new one.")
     for path, key, where in ((datasource.TEMPLATE, "download-template", "for Excel"),
-                             (datasource.TEMPLATE_ODS, "download-template-ods", "for LibreOffice Calc")):
+                             (datasource.TEMPLATE_ODS, "download-template-ods", "for LibreOffice")):
         if path.exists():   # the same template, with the same drop-down lists, in each format
             suffix, mime = datasource.file_type(path.name)
             st.download_button(f"Download the empty template ({suffix}, {where})", path.read_bytes(),
