@@ -19,6 +19,7 @@ from loaders.model import WorkbookUnreadable
 ROOT = Path(__file__).resolve().parent
 SAMPLE = ROOT / "data" / "sample-review.xlsx"
 TEMPLATE = ROOT / "data" / "template.xlsx"
+TEMPLATE_ODS = ROOT / "data" / "template.ods"     # the same, for LibreOffice Calc
 
 
 @dataclass(frozen=True)

@@ -457,8 +457,9 @@ def show_problems(loaded: Loaded) -> None:
         text(strong("File: "), loaded.source.filename, " ", loaded.unreadable)
         return
     review = loaded.review
+    app = "LibreOffice Calc" if datasource.file_type(loaded.source.filename)[0] == ".ods" else "Excel"
     st.error(f"**The workbook has {len(review.errors)} error(s), so its data is not shown.** Fix them in "
-             "Excel and upload it again; each is listed below with its sheet, row and column.",
+             f"{app} and upload it again; each is listed below with its sheet, row and column.",
              icon=":material/error:")
     text(strong("File: "), loaded.source.filename)
     st.dataframe(problems_frame(review.errors), hide_index=True)
@@ -477,6 +478,25 @@ def download_csv(frame: pd.DataFrame, filename: str, key: str, label: str = "Dow
         illustrative = shown_illustrative()
     st.download_button(label, to_safe_csv(frame, illustrative=illustrative), file_name=filename, mime="text/csv",
                        key=key, icon=":material/download:", on_click="ignore")
+
+
+def download_data(v: View, key: str = "download-data") -> None:
+    """"Download the data": the cycle's statistics spreadsheet (`spreadsheet.py`: cover, contents, notes,
+    one table a sheet) as .xlsx and as .ods, made on the click from the view's review (hidden when
+    names are hidden, with the illustrative caveat when it applies)."""
+    import spreadsheet
+
+    source_line = provenance(v.source)   # read now: a click's callable runs outside the script
+
+    def made(kind: str):
+        return lambda: spreadsheet.write(spreadsheet.build(v.review, v.cycle, source_line, hidden=v.hide_names), kind)
+
+    text(f"The figures of {v.cycle} (counts per criterion, each partnership's levels and submission), the published "
+         "national figures, the criteria and the scale, as a spreadsheet with a cover sheet, contents and notes.")
+    for kind, where in (("xlsx", "Excel"), ("ods", "LibreOffice Calc")):
+        st.download_button(f"Download the data ({where}, .{kind})", made(kind), file_name=f"csp-review-data-{v.cycle}.{kind}",
+                           mime=spreadsheet.MIME[kind], key=f"{key}-{kind}", on_click="ignore",
+                           icon=":material/download:")
 
 
 def chart_card(title: str, summary: str, fig, data, *, key: str, note: str | None = None,

@@ -10,8 +10,13 @@ interleaved runs of:
 - of which safety: loaders.safety.check_bytes alone (zip directory and the sheet-extent scan);
 - calamine: bare python-calamine reading the same sheets (from_filelike + to_python each);
 - pandas+calamine: pandas.read_excel(engine="calamine") of the same sheets;
-- pandas+openpyxl: pandas.read_excel(engine="openpyxl") of the same sheets;
+- pandas+openpyxl: pandas.read_excel(engine="openpyxl") of the same sheets (.xlsx only: openpyxl
+  reads no .ods, and pandas' own .ods reader, odfpy, takes minutes at 100x);
 and the ratios read_workbook / calamine and pandas+openpyxl / read_workbook.
+
+Each size is timed as .xlsx and as .ods (`1x-ods`, ...: the same cells, bench/generate.py): for an
+.ods python-calamine parses every sheet as it opens the file (content.xml holds them all), and the
+safety step adds up its repeated rows and cells (`loaders.safety.ods_extent`).
 """
 from __future__ import annotations
 
@@ -31,10 +36,11 @@ import python_calamine  # noqa: E402
 
 from loaders import read_workbook  # noqa: E402
 from loaders.reader import SHEETS, norm  # noqa: E402
-from loaders.safety import check_bytes  # noqa: E402
+from loaders.safety import ODS, check_bytes, workbook_format  # noqa: E402
 
 FILES = {"sample": HERE.parent / "data" / "sample-review.xlsx",
-         **{s: HERE / "out" / f"review-{s}.xlsx" for s in ("1x", "10x", "100x")}}
+         **{s: HERE / "out" / f"review-{s}.xlsx" for s in ("1x", "10x", "100x")},
+         **{f"{s}-ods": HERE / "out" / f"review-{s}.ods" for s in ("1x", "10x", "100x")}}
 
 
 def sheets_read(data: bytes) -> list[str]:
@@ -55,6 +61,7 @@ def pandas_read(data: bytes, names: list[str], engine: str):
 
 def bench(data: bytes, runs: int) -> tuple[dict[str, float], dict[str, float]]:
     names = sheets_read(data)
+    ods = workbook_format(data) == ODS
     cases = {
         "read_workbook": lambda: read_workbook(data),
         "published": lambda: read_workbook(data, trusted=True),
@@ -63,14 +70,16 @@ def bench(data: bytes, runs: int) -> tuple[dict[str, float], dict[str, float]]:
         "pandas+calamine": lambda: pandas_read(data, names, "calamine"),
         "pandas+openpyxl": lambda: pandas_read(data, names, "openpyxl"),
     }
-    wall: dict[str, list[float]] = {k: [] for k in cases}
-    cpu: dict[str, list[float]] = {k: [] for k in cases}
+    if ods:
+        del cases["pandas+openpyxl"]
+    wall: dict[str, list[float]] = {k: [] for k in [*cases, "pandas+openpyxl"]}
+    cpu: dict[str, list[float]] = {k: [] for k in [*cases, "pandas+openpyxl"]}
     for case in cases.values():   # warm up: imports, caches
         case()
     # interleaved, so a busy moment hits every case alike; openpyxl (slow, and it leaves the heap
     # fragmented for whatever runs next) goes last, fewer times
     fast = [k for k in cases if k != "pandas+openpyxl"]
-    for group, n in ((fast, runs), (["pandas+openpyxl"], min(runs, 3))):
+    for group, n in ((fast, runs), ([k for k in cases if k == "pandas+openpyxl"], min(runs, 3))):
         for _ in range(n):
             for name in group:
                 gc.collect()
@@ -78,7 +87,9 @@ def bench(data: bytes, runs: int) -> tuple[dict[str, float], dict[str, float]]:
                 cases[name]()
                 wall[name].append(time.perf_counter() - start)
                 cpu[name].append(time.process_time() - start_cpu)
-    return ({k: statistics.median(v) for k, v in wall.items()}, {k: statistics.median(v) for k, v in cpu.items()})
+    nan = float("nan")
+    return ({k: statistics.median(v) if v else nan for k, v in wall.items()},
+            {k: statistics.median(v) if v else nan for k, v in cpu.items()})
 
 
 def main() -> None:

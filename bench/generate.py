@@ -1,7 +1,10 @@
 """Generate review workbooks of a known size for the reader benchmark (deterministic: seeded).
 
-    python bench/generate.py            # writes bench/out/review-1x.xlsx, -10x.xlsx, -100x.xlsx
+    python bench/generate.py            # writes bench/out/review-1x.xlsx, -10x.xlsx, -100x.xlsx and the .ods of each
     python bench/generate.py 100x       # only that size
+
+Each size is written twice, with the same cells: as .xlsx (openpyxl) and as an OpenDocument
+spreadsheet, .ods (odfpy, `loaders.writer.write_ods`; about 40 s at 100x), for the reader's .ods timings.
 
 Sizes (partnerships x cycles with scores x criteria): 1x is about the sample (30 x 2 x 16), 10x
 is 100 x 5 x 40, 100x is 300 x 10 x 100. Every workbook is valid (no errors) and has every sheet,
@@ -18,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
 
 from builders import make_sheets  # noqa: E402
-from loaders.writer import write_workbook  # noqa: E402
+from loaders.writer import write_ods, write_workbook  # noqa: E402
 
 OUT = HERE / "out"
 SIZES = {"1x": (30, 2, 16), "10x": (100, 5, 40), "100x": (300, 10, 100)}
@@ -53,14 +56,18 @@ def sheets_for(partnerships: int, cycles: int, criteria: int, seed: int = 1) -> 
     return sheets
 
 
-def generate(size: str) -> Path:
+KINDS = ("xlsx", "ods")
+
+
+def generate(size: str, kind: str = "xlsx") -> Path:
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"review-{size}.xlsx"
-    write_workbook(sheets_for(*SIZES[size]), path)
+    path = OUT / f"review-{size}.{kind}"
+    (write_workbook if kind == "xlsx" else write_ods)(sheets_for(*SIZES[size]), path)
     return path
 
 
 if __name__ == "__main__":
     for size in sys.argv[1:] or SIZES:
-        path = generate(size)
-        print(f"{path.relative_to(HERE.parent)}: {path.stat().st_size / 1024:.0f} KB")
+        for kind in KINDS:
+            path = generate(size, kind)
+            print(f"{path.relative_to(HERE.parent)}: {path.stat().st_size / 1024:.0f} KB")

@@ -132,10 +132,11 @@ def ensure_workbooks() -> None:
     import generate  # bench/generate.py (owned by the reader benchmark)
 
     for size in generate.SIZES:
-        path = generate.OUT / f"review-{size}.xlsx"
-        if not path.exists():
-            print(f"generating {path.relative_to(ROOT)} ...", flush=True)
-            generate.generate(size)
+        for kind in generate.KINDS:
+            path = generate.OUT / f"review-{size}.{kind}"
+            if not path.exists():
+                print(f"generating {path.relative_to(ROOT)} ...", flush=True)
+                generate.generate(size, kind)
 
 
 def run_reader() -> str | None:

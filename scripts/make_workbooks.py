@@ -1,7 +1,7 @@
 """Generate the dashboard's sample workbook and the blank template for analysts.
 
-    python scripts/make_workbooks.py            # writes data/sample-review.xlsx and data/template.xlsx
-    python scripts/make_workbooks.py OUT_DIR    # writes both into OUT_DIR instead
+    python scripts/make_workbooks.py            # writes data/sample-review.xlsx, data/template.xlsx and .ods
+    python scripts/make_workbooks.py OUT_DIR    # writes them into OUT_DIR instead
 
 Both files follow workbook format 1.1 (../shared/workbook-format.md).
 
@@ -22,7 +22,10 @@ The sample's About sheet therefore carries the row `Illustrative | yes` (format 
 dashboard say so wherever that data is shown, also once the sample is published; the template carries
 `Illustrative | no` with a yes/no drop-down.
 
-The script uses no unseeded randomness and fixes every timestamp inside the .xlsx files, so two runs
+The template is written twice, as template.xlsx (openpyxl) and template.ods (odfpy, for LibreOffice
+Calc), with the same drop-down lists (`template_dropdowns`).
+
+The script uses no unseeded randomness and fixes every timestamp inside the files, so two runs
 write byte-identical files.
 """
 from __future__ import annotations
@@ -41,9 +44,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from loaders.writer import DropDown, OdsBook  # noqa: E402
 DEFAULT_OUT = REPO / "data"
 SAMPLE_NAME = "sample-review.xlsx"
 TEMPLATE_NAME = "template.xlsx"
+TEMPLATE_ODS_NAME = "template.ods"
 
 # Every timestamp written into the files (document properties and zip entries).
 FIXED_TIMESTAMP = datetime(2024, 1, 1, 0, 0, 0)
@@ -496,7 +503,8 @@ HOW_TO = [
     ("National figures", "The published counts per criterion. The dashboard uses them to check "
                          "the counts from Scores; add rows when a new national review is "
                          "published."),
-    ("All", "Save as an Excel Workbook (.xlsx) and upload it. The dashboard lists every problem it "
+    ("All", "Save as an Excel Workbook (.xlsx), or in LibreOffice Calc as an ODF Spreadsheet (.ods), and "
+            "upload it. The dashboard lists every problem it "
             "finds with its sheet, row and column, so they can all be fixed in one go."),
 ]
 TEMPLATE_ROWS = 500  # rows of Submissions and Scores that carry drop-down lists
@@ -535,6 +543,17 @@ WRAP_COLUMNS = {"Question", "Finding", "Source", "What to do", "About this workb
 DATE_FORMAT = "d mmm yyyy"
 
 
+def _width(rows: list[list], col: int, header: bool = True) -> float:
+    """Column `col`'s (1-based) width in Excel's characters: wide and wrapped for long text."""
+    head = str(rows[0][col - 1]) if col - 1 < len(rows[0]) else ""
+    if head in WRAP_COLUMNS or not header:
+        return 100 if not header else 70
+    values = [r[col - 1] for r in rows[1:] if col - 1 < len(r) and r[col - 1] is not None]
+    lengths = [len(head) if ". " not in head else min(len(head), 24)]
+    lengths += [11 if isinstance(v, date) else len(str(v)) for v in values]
+    return min(max(lengths) + 3, 45)
+
+
 def _fill(ws, rows: list[list], header: bool = True) -> None:
     for row in rows:
         ws.append(row)
@@ -546,15 +565,10 @@ def _fill(ws, rows: list[list], header: bool = True) -> None:
         ws.freeze_panes = "A2"
     for col, head in enumerate(headers, start=1):
         letter = get_column_letter(col)
-        values = [r[col - 1] for r in rows[1:] if col - 1 < len(r) and r[col - 1] is not None]
+        width = _width(rows, col, header)
         if head in WRAP_COLUMNS or not header:
-            width = 100 if not header else 70
             for r in range(1 if not header else 2, len(rows) + 1):
                 ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
-        else:
-            lengths = [len(head) if ". " not in head else min(len(head), 24)]
-            lengths += [11 if isinstance(v, date) else len(str(v)) for v in values]
-            width = min(max(lengths) + 3, 45)
         ws.column_dimensions[letter].width = width
         for r in range(2, len(rows) + 1):
             cell = ws.cell(row=r, column=col)
@@ -579,50 +593,41 @@ def _build(sheets: dict[str, list[list]]) -> Workbook:
     return wb
 
 
-def _add_validations(wb: Workbook) -> None:
-    n_partnerships = len(PARTNERSHIPS)
+def template_dropdowns() -> list[DropDown]:
+    """The template's drop-down lists, the same in its .xlsx and its .ods."""
     last = TEMPLATE_ROWS + 1
-    partnership_list = f"Partnerships!$A$2:$A${n_partnerships + 1}"
-    cycle_list = "Cycles!$A$2:$A$12"  # room for new cycles under the three given
-    score_list = '"' + ",".join(label for _, label, _ in SCALE) + '"'
-
-    def dv(formula: str, title: str, prompt: str, strict: bool) -> DataValidation:
-        v = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
-                           showErrorMessage=True, showInputMessage=True,
-                           errorStyle="stop" if strict else "warning")
-        v.errorTitle = title
-        v.error = prompt + (" Click Yes to keep the value anyway." if not strict else "")
-        v.promptTitle = title
-        v.prompt = prompt
-        return v
-
+    partnership = ("Partnership", "Choose a partnership from the list.")
+    cycle = ("Cycle", "Choose a cycle from the list (add new cycles in Cycles).")
+    partnerships = f"Partnerships!$A$2:$A${len(PARTNERSHIPS) + 1}"
+    cycles = "Cycles!$A$2:$A$12"  # room for new cycles under the three given
+    out = []
     for sheet in ("Submissions", "Scores"):
-        ws = wb[sheet]
-        p = dv(partnership_list, "Partnership", "Choose a partnership from the list.", strict=False)
-        p.add(f"A2:A{last}")
-        c = dv(cycle_list, "Cycle", "Choose a cycle from the list (add new cycles in Cycles).",
-               strict=False)
-        c.add(f"B2:B{last}")
-        ws.add_data_validation(p)
-        ws.add_data_validation(c)
+        out.append(DropDown(sheet, 1, 1, 2, last, partnerships, *partnership))
+        out.append(DropDown(sheet, 2, 2, 2, last, cycles, *cycle))
+    out.append(DropDown("Submissions", 4, 4, 2, last, ("yes", "no"), "Draft",
+                        "Choose yes if the plan was published in draft, otherwise no.", strict=True))
+    out.append(DropDown("Scores", 3, 2 + len(CRITERIA), 2, last, tuple(label for _, label, _ in SCALE), "Score",
+                        "Choose Fully met, Partially met or Not met; leave blank if not assessed."))
+    out.append(DropDown("About", 2, 2, 2, 2, ("yes", "no"), "Illustrative",
+                        "Choose no for real results; yes only if every per-partnership score and date is made up.",
+                        strict=True))
+    return out
+
+
+def _add_validations(wb: Workbook) -> None:
+    for d in template_dropdowns():
+        formula = d.source if isinstance(d.source, str) else '"' + ",".join(d.source) + '"'
+        v = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
+                           showErrorMessage=True, showInputMessage=True, errorStyle="stop" if d.strict else "warning")
+        v.errorTitle = v.promptTitle = d.title
+        v.error = d.prompt + (" Click Yes to keep the value anyway." if not d.strict else "")
+        v.prompt = d.prompt
+        v.add(f"{get_column_letter(d.first_col)}{d.first_row}:{get_column_letter(d.last_col)}{d.last_row}")
+        wb[d.sheet].add_data_validation(v)
     sub = wb["Submissions"]
-    draft = dv('"yes,no"', "Draft", "Choose yes if the plan was published in draft, otherwise no.",
-               strict=True)
-    draft.add(f"D2:D{last}")
-    sub.add_data_validation(draft)
     for col in (3, 5, 6):
-        for r in range(2, last + 1):
+        for r in range(2, TEMPLATE_ROWS + 2):
             sub.cell(row=r, column=col).number_format = DATE_FORMAT
-    scores = wb["Scores"]
-    s = dv(score_list, "Score", "Choose Fully met, Partially met or Not met; leave blank if not "
-                                "assessed.", strict=False)
-    s.add(f"C2:{get_column_letter(2 + len(CRITERIA))}{last}")
-    scores.add_data_validation(s)
-    about = wb["About"]
-    flag = dv('"yes,no"', "Illustrative", "Choose no for real results; yes only if every per-partnership "
-                                          "score and date is made up.", strict=True)
-    flag.add("B2")
-    about.add_data_validation(flag)
 
 
 def _deterministic_bytes(wb: Workbook) -> bytes:
@@ -654,14 +659,34 @@ def build_template() -> bytes:
     return _deterministic_bytes(wb)
 
 
-def main(out_dir: str | Path | None = None) -> tuple[Path, Path]:
-    """Write sample-review.xlsx and template.xlsx into out_dir (default: the repo's data/)."""
+CM_PER_CHARACTER = 0.19     # Excel's column width unit (a digit of the default font) in centimetres
+
+
+def build_template_ods() -> bytes:
+    """The template as an OpenDocument spreadsheet (.ods, for LibreOffice Calc): the same sheets,
+    cells and drop-down lists as template.xlsx (ODF content validations), bold headers, the same widths."""
+    book = OdsBook(title="Children's Services Plans review workbook: template")
+    dropdowns = template_dropdowns()
+    for name, rows in template_sheets().items():
+        header = name != "About"
+        width = max(len(r) for r in rows)
+        heads = [str(h) for h in rows[0]]
+        book.add_sheet(name, rows, bold_rows=(0,) if header else (), big_rows=() if header else (0,),
+                       widths_cm=[_width(rows, c, header) * CM_PER_CHARACTER for c in range(1, width + 1)],
+                       wrap_cols=[i for i, h in enumerate(heads) if h in WRAP_COLUMNS or not header],
+                       dropdowns=[d for d in dropdowns if d.sheet == name])
+    return book.to_bytes()
+
+
+def main(out_dir: str | Path | None = None) -> tuple[Path, Path, Path]:
+    """Write sample-review.xlsx, template.xlsx and template.ods into out_dir (default: the repo's data/)."""
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     out.mkdir(parents=True, exist_ok=True)
-    sample, template = out / SAMPLE_NAME, out / TEMPLATE_NAME
+    sample, template, template_ods = out / SAMPLE_NAME, out / TEMPLATE_NAME, out / TEMPLATE_ODS_NAME
     sample.write_bytes(build_sample())
     template.write_bytes(build_template())
-    return sample, template
+    template_ods.write_bytes(build_template_ods())
+    return sample, template, template_ods
 
 
 if __name__ == "__main__":

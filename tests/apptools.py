@@ -333,15 +333,36 @@ def document_text(data: bytes) -> str:
     return raw + "\n" + _clean(raw)
 
 
+SPREADSHEETS = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.oasis.opendocument.spreadsheet"}
+
+
+def zip_text(data: bytes) -> str:
+    """A spreadsheet download (.xlsx, .ods: a zip) as text: every part's name and XML (cells, sheet
+    names, document properties, styles), raw and with tags out and entities decoded."""
+    import io
+    import zipfile
+
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            raw = zf.read(name).decode("utf-8", "replace")
+            out += [name, raw, _clean(raw)]
+    return "\n".join(out)
+
+
 def everything(at: AppTest, media) -> tuple[list, str]:
     """Every string on the page (`page_strings`), and the file name and text of every download (the
-    cards' CSVs, opened in their Data tabs, and the HTML report): what a name search must not find."""
+    cards' CSVs, opened in their Data tabs, the HTML report, the data as spreadsheets, every part of
+    them): what a name search must not find."""
     strings = page_strings(at)
     show_tab(at, "Data")
     files = []
     for key in download_keys(at):
         name, mime, data = download(at, media, key)
-        files.append(name + "\n" + (document_text(data) if mime == "text/html" else data.decode("utf-8-sig")))
+        text = (document_text(data) if mime == "text/html" else zip_text(data) if mime in SPREADSHEETS
+                else data.decode("utf-8-sig"))
+        files.append(name + "\n" + text)
     return strings, "\n".join(files)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from loaders.writer import write_workbook
+from loaders.writer import write_ods, write_workbook
 
 # The format workbook_bytes writes: "xlsx" (openpyxl), or "ods" (odfpy) while a test's fixture sets
 # it, so a whole test module runs once per format (tests/test_loaders.py).
@@ -93,38 +93,7 @@ def ods_bytes(sheets: dict) -> bytes:
     """An OpenDocument spreadsheet (.ods) of `sheets` (as for write_workbook), written with odfpy (the
     library pandas writes .ods with): each cell typed as LibreOffice types it (string, float,
     boolean, date), a blank cell empty."""
-    import io
-
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    doc = OpenDocumentSpreadsheet()
-    for name, rows in sheets.items():
-        table = Table(name=name)
-        for row in rows:
-            tr = TableRow()
-            for value in row:
-                if value is None or value == "":
-                    cell = TableCell()
-                else:
-                    if isinstance(value, bool):
-                        cell = TableCell(valuetype="boolean", booleanvalue="true" if value else "false")
-                        text = "TRUE" if value else "FALSE"
-                    elif isinstance(value, (int, float)):
-                        cell, text = TableCell(valuetype="float", value=value), str(value)
-                    elif isinstance(value, (dt.date, dt.datetime)):
-                        text = value.isoformat()
-                        cell = TableCell(valuetype="date", datevalue=text)
-                    else:
-                        cell, text = TableCell(valuetype="string"), str(value)
-                    cell.addElement(P(text=text))
-                tr.addElement(cell)
-            table.addElement(tr)
-        doc.spreadsheet.addElement(table)
-    buf = io.BytesIO()
-    doc.write(buf)
-    return buf.getvalue()
+    return write_ods(sheets)
 
 
 def make_review(sheets: dict | None = None, **kwargs):

@@ -649,3 +649,35 @@ def test_national_figures_that_disagree_are_shown_to_the_analyst_before_publishi
         for level, published, scored in (("Fully met", 3, 1), ("Partially met", 1, 2), ("Not met", 0, 1))]
     agree = upload(open_page(), GOOD)
     assert "disagrees with the scores" not in texts(agree.warning)
+
+
+def test_an_ods_is_published_and_downloaded_as_an_ods(store_folder, media):
+    """Versions keep the file's own format: its exact bytes, named and typed .ods, even when the
+    upload's name said .xlsx."""
+    from builders import ods_bytes
+
+    ods = ods_bytes(make_sheets())
+    at = open_page(PASSCODE_SECRETS)
+    upload(at, ods, "Review 2025.xlsx", mime=XLSX)                 # named .xlsx, but an OpenDocument spreadsheet
+    sign_in(at)
+    publish(at)
+    [version] = versions(store_folder)
+    assert version.filename == "Review 2025.ods"
+    assert Store(store_folder).read_bytes(1) == ods
+    name, mime, data = download(at, media, "download-version")
+    assert (name, mime, data) == ("version-1-Review 2025.ods", "application/vnd.oasis.opendocument.spreadsheet", ods)
+    assert [b.label for b in at.get("download_button") if b.key == "download-version"] == \
+        ["Download version 1's workbook (.ods)"]
+    name, mime, data = download(at, media, "download-viewers")
+    assert name.endswith(".ods") and mime == "application/vnd.oasis.opendocument.spreadsheet" and data == ods
+
+
+def test_the_template_is_offered_as_xlsx_and_as_ods(store_folder, media):
+    at = open_page()
+    labels = {b.key: b.label for b in at.get("download_button")}
+    assert labels["download-template"] == "Download the empty template (.xlsx, for Excel)"
+    assert labels["download-template-ods"] == "Download the empty template (.ods, for LibreOffice)"
+    assert download(at, media, "download-template") == (
+        "template.xlsx", XLSX, (ROOT / "data" / "template.xlsx").read_bytes())
+    assert download(at, media, "download-template-ods") == (
+        "template.ods", "application/vnd.oasis.opendocument.spreadsheet", (ROOT / "data" / "template.ods").read_bytes())

@@ -182,3 +182,29 @@ def test_unexpected_failure_is_exit_2_without_traceback(tmp_path):
 def test_usage_errors_are_not_tracebacks():
     result = subprocess.run([sys.executable, "-m", "loaders"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "usage" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_ods_is_checked_as_its_xlsx_is():
+    """LibreOffice Calc's own .ods of tests/data/messy-review.xlsx: the same report, problem for problem."""
+    data = REPO / "tests" / "data"
+    status, obj = check_json(data / "messy-review.ods")
+    assert status == 1
+    assert_shape(obj)
+    assert (status, obj) == check_json(data / "messy-review.xlsx")
+    assert {"sheet": "Scores ", "row": 10, "column": "C (1. Criterion 1)"}.items() <= obj["errors"][2].items()
+    text = check(data / "messy-review.ods")
+    assert text.returncode == 1 and text.stderr == ""
+    assert "Sheet Scores , row 6 (Sowth, 2020-2023), column A (partnership): 'Sowth' is not a partnership" in text.stdout
+
+
+def test_a_good_ods_exits_0_and_a_password_protected_one_2(tmp_path):
+    from builders import ods_bytes
+
+    path = tmp_path / "good.ods"
+    path.write_bytes(ods_bytes(make_sheets()))
+    status, obj = check_json(path)
+    assert status == 0 and obj["ok"] and obj["summary"]["partnerships"] == 4
+    status, obj = check_json(REPO / "tests" / "data" / "encrypted-review.ods")
+    assert status == 2 and "password-protected" in obj["errors"][0]["message"]
+    text = check(REPO / "tests" / "data" / "encrypted-review.ods")
+    assert text.returncode == 2 and "LibreOffice Calc" in text.stdout and "Traceback" not in text.stdout + text.stderr

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from builders import make_sheets, workbook_bytes
+from builders import make_sheets, ods_bytes, workbook_bytes
 from loaders import WorkbookUnreadable, read_workbook
-from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, OLE_MAGIC, _extent_exact, sheet_extent
+from loaders.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, ODS_MIMETYPE, OLE_MAGIC, _extent_exact, sheet_extent
 
 REPO = Path(__file__).resolve().parents[1]
 # what a message to an analyst must never hold: a Python class name (XmlError, BadZipFile,
@@ -444,3 +444,192 @@ def test_sheet_extent_is_never_smaller_than_calamines_on_random_sheets():
             else:
                 assert fast[0] >= exact[0] and fast[1] >= exact[1], (xml, fast, exact)
     assert checked > 1000   # the fast path really answered for most sheets, not only handed over
+
+
+# -- OpenDocument spreadsheets (.ods): a zip too, refused alike -------------------------------------
+
+ENCRYPTED_ODS = REPO / "tests" / "data" / "encrypted-review.ods"   # LibreOffice Calc saved it with a password
+
+
+def ods_rezip(data: bytes, change) -> bytes:
+    """rezip for an .ods: its mimetype member stays first and stored, as ODF asks."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = change(info.filename, zin.read(info.filename))
+            if body is not None:
+                zout.writestr(info.filename, body, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
+                              else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def ods_with_rows(rows_xml: str) -> bytes:
+    """A valid .ods whose first sheet ends with `rows_xml` (table:table-row elements)."""
+    return ods_rezip(ods_bytes(make_sheets()), lambda n, b: b.replace(b"</table:table>", rows_xml.encode() + b"</table:table>", 1)
+                     if n == "content.xml" else b)
+
+
+def test_ods_zip_bomb_is_refused_without_inflating():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("mimetype", ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        with zf.open("content.xml", "w", force_zip64=True) as f:
+            for _ in range(128):
+                f.write(bytes(1 << 20))
+    tracemalloc.start()
+    try:
+        assert "zip bomb" in refused(buf.getvalue())
+        assert tracemalloc.get_traced_memory()[1] < 2 * 1024 * 1024
+    finally:
+        tracemalloc.stop()
+
+
+def test_ods_that_libreoffice_saved_with_a_password_is_refused_by_its_manifest():
+    data = ENCRYPTED_ODS.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert b"<manifest:encryption-data" in zf.read("META-INF/manifest.xml")
+    message = refused(data)
+    assert message.startswith("The spreadsheet is password-protected.")
+    assert "LibreOffice Calc" in message and "'Save with password' unticked" in message
+
+
+@pytest.mark.parametrize("cut", ["half", "end", "start"])
+def test_damaged_or_truncated_ods(cut):
+    data = ods_bytes(make_sheets())
+    damaged = {"half": data[:len(data) // 2], "end": data[:-30], "start": data[:100]}[cut]
+    assert "damaged or incomplete" in refused(damaged)
+
+
+def test_ods_whose_content_is_not_xml_names_libreoffice():
+    data = ods_rezip(ods_bytes(make_sheets()), lambda n, b: b"\x00\xff not xml" if n == "content.xml" else b)
+    message = refused(data)
+    assert "damaged or incomplete" in message and "Save it again from LibreOffice Calc" in message
+
+
+def test_ods_with_an_entity_bomb_is_refused():
+    def change(name, body):
+        if name != "content.xml":
+            return body
+        body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", body).replace(b"<text:p>North</text:p>", b"<text:p>&lol9;</text:p>", 1)
+        return b'<?xml version="1.0" encoding="UTF-8"?>' + LAUGHS.encode() + body
+    message = refused(ods_rezip(ods_bytes(make_sheets()), change))
+    assert "entity bomb" in message and "Save the spreadsheet again from LibreOffice Calc" in message
+
+
+@pytest.mark.parametrize("rows_xml", [
+    # a million rows of 16,384 filled cells, written in 200 bytes
+    '<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384" '
+    'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>',
+    # one stray cell far down and far right, after a million empty rows
+    '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row>'
+    '<table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="string">'
+    '<text:p>x</text:p></table:table-cell></table:table-row>',
+])
+def test_ods_repeated_rows_and_columns_bomb_is_refused_before_calamine_sees_it(rows_xml):
+    data = ods_with_rows(rows_xml)
+    assert len(data) < 10_000
+    result = run_isolated(
+        "from loaders import read_workbook, WorkbookUnreadable\n"
+        f"data = {data!r}\n"
+        "try:\n    read_workbook(data)\nexcept WorkbookUnreadable as e:\n    print('REFUSED', e.message)\n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "REFUSED" in result.stdout and "far beyond any review workbook" in result.stdout
+    assert_plain(result.stdout)
+
+
+def test_ods_with_libreoffices_empty_rows_to_the_sheets_end_is_read():
+    """LibreOffice writes a sheet out to its last row with repeated empty rows and cells: not a bomb."""
+    data = ods_with_rows('<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+                         'table:number-columns-repeated="16384"/></table:table-row>')
+    assert read_workbook(data).ok
+
+
+def test_ods_over_the_size_limit():
+    data = ods_bytes(make_sheets())
+    message = refused(data, max_bytes=len(data) - 1)
+    assert "over the limit" in message
+
+
+@pytest.mark.parametrize("mimetype,words", [
+    (b"application/vnd.oasis.opendocument.text", "text document (.odt"),
+    (b"application/vnd.oasis.opendocument.presentation", "presentation (.odp"),
+    (b"application/x-something-else", "zip archive but not an Excel workbook (.xlsx) or OpenDocument spreadsheet"),
+    (None, "zip archive but not an Excel workbook (.xlsx) or OpenDocument spreadsheet"),
+])
+def test_ods_with_the_wrong_mimetype(mimetype, words):
+    data = ods_rezip(ods_bytes(make_sheets()), lambda n, b: mimetype if n == "mimetype" else b)
+    assert words in refused(data)
+
+
+def test_no_message_about_a_hostile_ods_shows_a_class_name():
+    good = ods_bytes(make_sheets())
+    for data in (ENCRYPTED_ODS.read_bytes(), good[:len(good) // 2],
+                 ods_rezip(good, lambda n, b: b"<x>&bad;" if n == "content.xml" else b),
+                 ods_rezip(good, lambda n, b: None if n == "content.xml" else b)):
+        messages = shown(data)
+        assert messages
+        for message in messages:
+            assert_plain(message)
+    # a broken styles.xml holds no data: the sheets are read as they are (python-calamine reads content.xml)
+    assert shown(ods_rezip(good, lambda n, b: b"<x>&bad;" if n == "styles.xml" else b)) == []
+
+
+def _random_content(rng) -> bytes:
+    """An .ods content.xml in many of the forms calamine accepts: repeated rows and cells (empty or
+    filled, at a row's end or not), covered cells, text and value attributes, empty rows at a table's
+    end, several tables, odd spacing around '=' and single quotes (which hand over to the exact path)."""
+    quote = "'" if rng.random() < 0.1 else '"'
+    eq = " = " if rng.random() < 0.05 else "="
+
+    def rep(which, big=False):
+        if rng.random() < 0.4:
+            n = rng.choice([1, 2, 3, 50, 1024, 16384, 1048576] if big else [1, 2, 3, 7, 200])
+            return f" table:number-{which}-repeated{eq}{quote}{n}{quote}"
+        return ""
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+           'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>']
+    for t in range(rng.randint(1, 3)):
+        out.append(f'<table:table table:name="S{t}">')
+        for _ in range(rng.randint(0, 8)):
+            out.append(f"<table:table-row{rep('rows', big=True)}>")
+            for _ in range(rng.randint(0, 5)):
+                tag = rng.choice(["table:table-cell"] * 6 + ["table:covered-table-cell"])
+                kind = rng.choice(["empty", "empty", "text", "value", "string"])
+                attrs = rep("columns", big=True)
+                if kind == "value":
+                    attrs += ' office:value-type="float" office:value="1"'
+                elif kind == "string":
+                    attrs += ' office:value-type="string"'
+                body = "<text:p>x</text:p>" if kind in ("text", "string") or (kind == "value" and rng.random() < .5) else ""
+                out.append(f"<{tag}{attrs}>{body}</{tag}>" if body or rng.random() < 0.5 else f"<{tag}{attrs}/>")
+            out.append("</table:table-row>")
+        out.append("</table:table>")
+    out.append("</office:spreadsheet></office:body></office:document-content>")
+    return "".join(out).encode()
+
+
+def test_ods_extent_is_never_smaller_than_the_exact_one_on_random_content():
+    """The fast .ods scan must never report less than the exact (expat) one: that would let a
+    repeated-rows bomb through to calamine. Handing over (None) or counting more is allowed."""
+    import random
+
+    from loaders.safety import _ods_extent_exact, ods_extent
+
+    rng = random.Random(20261206)
+    answered = 0
+    for _ in range(2000):
+        xml = _random_content(rng)
+        exact = _ods_extent_exact([xml])
+        fast = ods_extent(xml)
+        if fast is None:
+            continue
+        answered += 1
+        if any(r * c > MAX_SHEET_CELLS for r, c in exact):           # the exact path stops early: refused
+            assert any(r * c > MAX_SHEET_CELLS for r, c in fast), (xml, fast, exact)
+        else:   # every table that reaches anywhere is matched by one the fast scan says reaches as far
+            for er, ec in exact:
+                assert er * ec == 0 or any(fr >= er and fc >= ec for fr, fc in fast), (xml, fast, exact)
+    assert answered > 1000

@@ -484,6 +484,18 @@ def test_timeline_statuses_and_plans_not_yet_received(monkeypatch, tmp_path):
 
 # ====================================================================== problems
 
+def test_an_ods_with_errors_is_shown_with_advice_for_libreoffice(monkeypatch, tmp_path):
+    from builders import ods_bytes
+
+    sheets = make_sheets(scores={("North", "2023-2026"): ["Brilliant", FM, NM]})
+    path = tmp_path / "broken.ods"
+    path.write_bytes(ods_bytes(sheets))
+    monkeypatch.setenv("CSP_WORKBOOK", str(path))
+    at = open_app("views/criteria.py")
+    assert "Fix them in LibreOffice Calc and upload it again" in at.error[0].value
+    assert table_with(at, "Sheet", "Row", "Column", "Problem")["Row"].tolist() == [6]
+
+
 def test_a_workbook_with_errors_shows_them_on_every_page(monkeypatch, tmp_path):
     sheets = make_sheets(scores={("North", "2023-2026"): ["Brilliant", FM, NM]})
     sheets["Submissions"].append(["Nowhere", "2023-2026", dt.date(2023, 3, 1), "no", None, None])

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample-review.xlsx"
 TEMPLATE = REPO / "data" / "template.xlsx"
+TEMPLATE_ODS = REPO / "data" / "template.ods"
 FIGURES_CSV = Path(__file__).parents[1].parent / "shared/reference/national-figures.csv"
 CRITERION_IDS = ["1", "2", "3", "4", "5", "6a", "6b", "7", "8", "9", "10", "11", "12", "13", "14", "15"]
 LABELS = ("Fully met", "Partially met", "Not met")
@@ -196,7 +197,90 @@ def test_script_is_deterministic_and_shipped_files_are_current(tmp_path):
     first = script.main(tmp_path / "a")
     second = script.main(tmp_path / "b")
     for a, b in zip(first, second):
-        assert _values(a) == _values(b)
-        assert a.read_bytes() == b.read_bytes()
+        if a.suffix == ".xlsx":
+            assert _values(a) == _values(b)
+            assert a.read_bytes() == b.read_bytes()
+        else:   # odfpy declares every namespace it has met in this process: compare the XML, not its bytes
+            assert _ods_parts(a) == _ods_parts(b)
     assert _values(first[0]) == _values(SAMPLE)
     assert _values(first[1]) == _values(TEMPLATE)
+    assert _ods_parts(first[2]) == _ods_parts(TEMPLATE_ODS)
+
+
+def _ods_parts(path: Path) -> dict[str, object]:
+    """Each part of an .ods: an XML part as its elements (tag, attributes, text), others as bytes."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(path) as zf:
+        return {name: [(e.tag, sorted(e.attrib.items()), e.text, e.tail)
+                       for e in ElementTree.fromstring(zf.read(name)).iter()] if name.endswith(".xml")
+                else zf.read(name) for name in zf.namelist()}
+
+
+# -- the template as an OpenDocument spreadsheet (.ods) ----------------------------------------------
+
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_validations() -> tuple[dict[str, dict], dict[str, dict[str, str]]]:
+    """template.ods's content validations {name: attributes, with "prompt" and "error_type"}, and
+    {sheet: {cell such as "A2": validation name}} for the cells that carry one."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(TEMPLATE_ODS) as zf:
+        root = ElementTree.fromstring(zf.read("content.xml"))
+    found = {}
+    for v in root.iter(f"{TABLE}content-validation"):
+        attrs = {k.split("}")[1]: a for k, a in v.attrib.items()}
+        attrs["prompt"] = "".join(v.find(f"{TABLE}help-message").itertext())
+        attrs["error_type"] = v.find(f"{TABLE}error-message").get(f"{TABLE}message-type")
+        found[attrs["name"]] = attrs
+    cells: dict[str, dict[str, str]] = {}
+    for table in root.iter(f"{TABLE}table"):
+        sheet = cells.setdefault(table.get(f"{TABLE}name"), {})
+        for r, row in enumerate(table.iter(f"{TABLE}table-row"), start=1):
+            for c, cell in enumerate(row.iter(f"{TABLE}table-cell")):
+                if cell.get(f"{TABLE}content-validation-name"):
+                    sheet[f"{chr(65 + c)}{r}"] = cell.get(f"{TABLE}content-validation-name")
+    return found, cells
+
+
+def test_the_ods_template_reads_clean_and_holds_what_the_xlsx_holds():
+    import python_calamine
+
+    from loaders import read_workbook
+
+    review = read_workbook(TEMPLATE_ODS)
+    assert review.ok and not review.warnings and review.errors == []
+    assert len(review.partnerships) == 30 and len(review.criteria) == 16 and not review.illustrative
+
+    def grids(path):
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return {name: [r for r in book.get_sheet_by_name(name).to_python() if any(v != "" for v in r)]
+                for name in book.sheet_names}
+    assert grids(TEMPLATE_ODS) == grids(TEMPLATE)
+
+
+def test_the_ods_template_has_the_drop_down_lists():
+    validations, cells = _ods_validations()
+    conditions = {v["condition"] for v in validations.values()}
+    assert "of:cell-content-is-in-list([$Partnerships.$A$2:.$A$31])" in conditions
+    assert "of:cell-content-is-in-list([$Cycles.$A$2:.$A$12])" in conditions
+    assert 'of:cell-content-is-in-list("yes";"no")' in conditions
+    assert 'of:cell-content-is-in-list("Fully met";"Partially met";"Not met")' in conditions
+
+    def condition(sheet, cell):
+        return validations[cells[sheet][cell]]["condition"]
+    for sheet in ("Submissions", "Scores"):
+        for row in (2, 501):                      # the first and last of the 500 rows that carry them
+            assert "Partnerships" in condition(sheet, f"A{row}") and "Cycles" in condition(sheet, f"B{row}")
+        assert f"A502" not in cells[sheet] and "A1" not in cells[sheet]   # not on the header
+    assert condition("Submissions", "D2") == 'of:cell-content-is-in-list("yes";"no")'
+    assert all("Fully met" in condition("Scores", f"{col}300") for col in "CDEFGHIJKLMNOPQR")
+    assert condition("About", "B2") == 'of:cell-content-is-in-list("yes";"no")'
+    draft = validations[cells["Submissions"]["D2"]]
+    assert draft["error_type"] == "stop" and "published in draft" in draft["prompt"]
+    assert validations[cells["Scores"]["A2"]]["error_type"] == "warning"
+    assert all(v["allow-empty-cell"] == "true" for v in validations.values())

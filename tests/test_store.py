@@ -362,3 +362,19 @@ def test_killed_during_publish(tmp_path, step, survives):
     nxt = publish(after, "after the crash")
     assert nxt.number == current.number + 1 and after.current() == nxt
     assert [v.number for v in after.versions()] == list(range(nxt.number, 0, -1))
+
+
+# ---------------------------------------------------------------- OpenDocument spreadsheets
+
+def test_an_ods_version_keeps_its_bytes_and_its_suffix(tmp_path):
+    from builders import ods_bytes, workbook_bytes
+
+    s = Store(tmp_path)
+    ods, xlsx = ods_bytes({"Partnerships": [["Partnership"], ["Fife"]]}), workbook_bytes()
+    v1 = s.publish(ods, "Review.ods", "ana@example.org")
+    v2 = s.publish(xlsx, "Review.xlsx", "ana@example.org")
+    assert sorted(os.listdir(s.files)) == sorted([f"{v1.sha256}.ods", f"{v2.sha256}.xlsx"])
+    assert s.read_bytes(1) == ods and s.read_bytes(2) == xlsx
+    v3 = s.rollback(1, "ana@example.org")                     # a rollback points at the same .ods
+    assert s.read_bytes(v3) == ods and v3.filename == "Review.ods"
+    assert store._suffix(ods) == ".ods" and store._suffix(xlsx) == ".xlsx"

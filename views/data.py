@@ -527,11 +527,12 @@ def _check_section(published: ui.Loaded | None, against: str, first_version: boo
                           "files and password-protected workbooks cannot be read.")
     st.caption(f"Excel workbooks (.xlsx) or OpenDocument spreadsheets (.ods) only, up to {LIMIT_MB} MB. "
                "Start from the template if you are making a new one.")
-    if datasource.TEMPLATE.exists():
-        st.download_button("Download the empty template (.xlsx)", datasource.TEMPLATE.read_bytes(),
-                           file_name=datasource.TEMPLATE.name, key="download-template", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/download:")
+    for path, key, where in ((datasource.TEMPLATE, "download-template", "for Excel"),
+                             (datasource.TEMPLATE_ODS, "download-template-ods", "for LibreOffice")):
+        if path.exists():   # the same template, with the same drop-down lists, in each format
+            suffix, mime = datasource.file_type(path.name)
+            st.download_button(f"Download the empty template ({suffix}, {where})", path.read_bytes(),
+                               file_name=path.name, key=key, on_click="ignore", mime=mime, icon=":material/download:")
     checked, in_uploader = _upload()
     if checked is None:
         return None
@@ -839,5 +840,8 @@ baseline, against = _baseline(current, published)
 checked = _check_section(baseline, against, current is None)
 who = _publish_section(mode, secrets, checked, current)
 _history_section(versions, current, who, mode)
+if (shown := st.session_state.get("_loaded")) is not None and shown.review is not None and shown.review.ok:
+    st.header("Download the data", anchor="download-data")
+    ui.download_data(ui.view())   # the data this session shows, as a statistics spreadsheet
 ui.footer(st.session_state["_loaded"].source if "_loaded" in st.session_state else datasource.locate())
 st.session_state.pop(FLASH, None)  # a message whose section was not shown this time is dropped

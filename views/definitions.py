@@ -27,6 +27,9 @@ else:
                 "reports (Open Government Licence):")
     st.dataframe(sources, hide_index=True, column_config={"Source": st.column_config.TextColumn(width="large")})
 
+st.header("Download the data")
+ui.download_data(v)
+
 st.header("What \"illustrative\" means")
 st.markdown("The Scottish Government does not publish each partnership's scores: each partnership "
             "received its own feedback report. The shipped sample workbook therefore makes up "

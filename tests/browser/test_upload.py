@@ -56,6 +56,23 @@ def test_a_good_workbook_is_usable_and_shows_what_changed(sample_app, page, tmp_
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def test_an_ods_saved_by_libreoffice_is_taken_and_its_errors_named(sample_app, page, tmp_path):
+    """The browser's file chooser takes an .ods (the uploader's type filter), and LibreOffice Calc's
+    own .ods of tests/data/messy-review.xlsx gets the same errors, by sheet, row and column."""
+    ods = tmp_path / "messy-review.ods"
+    shutil.copy(ROOT / "tests" / "data" / "messy-review.ods", ods)
+    open_page(page, f"{sample_app.url}/data", wait_for_chart=False)
+    _upload(page, ods)
+    main = page.locator('[data-testid="stMain"]')
+    text = main.inner_text()
+    screenshot(page, "data-ods-upload-desktop")
+    assert "'messy-review.ods' has 4 error(s)" in text and "Fix the errors in LibreOffice Calc" in text
+    assert "'Sowth' is not a partnership in sheet Partnerships: did you mean 'South'?" in text
+    table = main.locator('[data-testid="stTable"]').first.inner_text()
+    assert "Submissions" in table and "C (Submitted)" in table and "A (partnership)" in table
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def _nav(page, title: str):
     """Go to another page as a person does, with the menu (the same browser session)."""
     page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()

@@ -9,6 +9,10 @@ known sheets, rows and columns, so the test compares every problem's place as we
 The conversion is LibreOffice's own (filter calc8, "ODF Spreadsheet"):
 
     soffice --headless --convert-to ods --outdir tests/data tests/data/messy-review.xlsx
+
+tests/data/encrypted-review.ods is the same workbook saved by LibreOffice Calc with the password
+"secret" (AES-256, the manifest's manifest:encryption-data), through LibreOffice's own Python
+(Debian's python3-uno, so /usr/bin/python3), as `ENCRYPT` below does: `--convert-to` takes no password.
 """
 from __future__ import annotations
 
@@ -40,11 +44,43 @@ def messy_sheets() -> dict:
     return sheets
 
 
+# run by /usr/bin/python3 (python3-uno): open the .xlsx in a headless LibreOffice, save it as an
+# encrypted .ods ("calc8" with a Password), close LibreOffice
+ENCRYPT = """
+import subprocess, sys, tempfile, time, uno
+from com.sun.star.beans import PropertyValue
+def pv(name, value):
+    p = PropertyValue(); p.Name, p.Value = name, value; return p
+profile = tempfile.mkdtemp()
+office = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
+                           "--accept=socket,host=127.0.0.1,port=20021;urp;"])
+resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
+    "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
+for _ in range(120):
+    try:
+        ctx = resolver.resolve("uno:socket,host=127.0.0.1,port=20021;urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        time.sleep(0.5)
+desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(sys.argv[1]), "_blank", 0, (pv("Hidden", True),))
+doc.storeToURL(uno.systemPathToFileUrl(sys.argv[2]), (pv("FilterName", "calc8"), pv("Password", "secret")))
+doc.close(True)
+try:
+    desktop.terminate()
+except Exception:
+    pass
+office.wait(timeout=60)
+"""
+
+
 def main() -> None:
     xlsx = HERE / "messy-review.xlsx"
     workbook_bytes(messy_sheets(), xlsx)
     subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(HERE), str(xlsx)], check=True)
-    print("wrote", xlsx, "and", xlsx.with_suffix(".ods"))
+    encrypted = HERE / "encrypted-review.ods"
+    subprocess.run(["/usr/bin/python3", "-c", ENCRYPT, str(xlsx), str(encrypted)], check=True)
+    print("wrote", xlsx, xlsx.with_suffix(".ods"), "and", encrypted)
 
 
 if __name__ == "__main__":
