@@ -55,7 +55,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _limiter() -> auth.AttemptLimiter:
     """The failed sign-in limits (auth.AttemptLimiter), kept in the store's database: 5 wrong passcodes
     per client (see _client_key) and 50 from everyone per 15 minutes, across restarts and processes."""
-    return _limiter_on(str(datasource.store_folder()))
+    return _limiter_on(str(datasource.store_location()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -159,7 +159,7 @@ def _minutes(seconds: float) -> str:
 
 
 def _store() -> Store:
-    return Store(datasource.store_folder())
+    return Store(datasource.store_location())
 
 
 def _store_source(version: Version) -> datasource.Source:
