@@ -720,3 +720,98 @@ class Store:
                                     os.unlink(entry.path)
         except OSError:  # a read-only store, say: leftovers are harmless, only untidy
             pass
+
+
+# ------------------------------------------------------------------------------ moving a store
+
+def migrate(source: str | os.PathLike, target: str) -> list[str]:
+    """Copy the folder store `source` into the PostgreSQL store `target` with its whole history: every
+    version with its number, who, when, note, summary, kind and rollback, every file (each checked by
+    sha256 as it is read from the folder and again as it is read back from the database), and the
+    labels' secret. All in one transaction: on any problem nothing is copied. Versions already in the
+    database are compared field by field, so running it twice changes nothing; a database whose
+    history differs from the folder's is refused. Failed sign-ins are not copied (they are counts of
+    the last 15 minutes). Returns what was done, one line each; raises StoreError with a plain message."""
+    src = Store(source)
+    if src.is_database:
+        raise StoreError("Migrate copies a folder store into a database: --from must be a folder.")
+    if not os.path.exists(src.db_path):
+        raise StoreError(f"There is no store at {src.folder} (no versions.sqlite there).")
+    dst = Store(target)
+    if not dst.is_database:
+        raise StoreError("Migrate copies a folder store into a database: --to must be a postgresql:// URL.")
+    versions = src.versions()[::-1]  # oldest first: a rollback's target goes in before it
+    files: dict[str, bytes] = {}
+    for v in versions:
+        if v.sha256 not in files:
+            files[v.sha256] = src.read_bytes(v)  # refuses a missing or damaged file, naming the version
+    secret_path = os.path.join(src.folder, "label-secret")
+    secret = None
+    if os.path.exists(secret_path):
+        with open(secret_path, "rb") as f:
+            secret = f.read()
+    from sqlalchemy.dialects.postgresql import insert
+
+    copied = same = 0
+    with dst._db("copy the store into the database", write=True) as con:
+        dst._take_number(con)  # holds the publish lock: no publish through the app meanwhile
+        there = {row[0]: _version(row) for row in con.execute(sa.select(*ROW))}
+        for v in versions:
+            if v.number in there:
+                if there[v.number] != v:
+                    raise StoreError(f"Version {v.number} in the database is not the folder's version "
+                                     f"{v.number} (published {there[v.number].published_at} by "
+                                     f"{there[v.number].who}), so nothing was copied: this database has "
+                                     f"a history of its own.")
+                same += 1
+                continue
+            dst._files.put_in(con, v.sha256, files[v.sha256])
+            con.execute(sa.insert(VERSIONS).values(
+                number=v.number, sha256=v.sha256, filename=v.filename, who=v.who, published_at=v.published_at,
+                note=v.note, summary=json.dumps(v.summary, sort_keys=True, default=str, ensure_ascii=False),
+                kind=v.kind, rollback_of=v.rollback_of))
+            copied += 1
+        extra = sorted(set(there) - {v.number for v in versions})
+        if extra and copied:
+            raise StoreError(f"The database already has version(s) {', '.join(map(str, extra))} that the folder "
+                             f"does not, so nothing was copied.")
+        secret_line = "No labels' secret in the folder (one is made when first needed)."
+        if secret is not None:
+            con.execute(insert(SETTINGS).values(name="label_secret", value=secret)
+                        .on_conflict_do_nothing(index_elements=["name"]))
+            kept = bytes(con.execute(sa.select(SETTINGS.c.value).where(SETTINGS.c.name == "label_secret")).scalar())
+            if kept != secret:
+                raise StoreError("The database already keeps a different labels' secret (for hidden names), so "
+                                 "nothing was copied.")
+            secret_line = "The labels' secret for hidden names is the folder's."
+    for v in versions:  # read back from the database, each checked by its sha256
+        dst.read_bytes(v.number)
+        if dst.get(v.number) != v:
+            raise StoreError(f"Version {v.number} did not read back as it was written.")
+    return [f"Versions in the folder: {len(versions)}; copied now: {copied}; already in the database: {same}.",
+            f"Files checked by sha256 in the folder and read back from the database: {len(files)}.",
+            secret_line]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python3 -m store", description="The store of published workbooks.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    move = commands.add_parser("migrate", help="copy a folder store into a PostgreSQL database, with its history")
+    move.add_argument("--from", dest="source", required=True, help="the store folder, e.g. data/store")
+    move.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host/database")
+    args = parser.parse_args(argv)
+    try:
+        for line in migrate(args.source, args.target):
+            print(line)
+    except StoreError as e:
+        print(f"Nothing was copied. {e}", file=sys.stderr)
+        return 1
+    print("Done. Point the app at the database: CSP_STORE or [connections.store] url in secrets.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
