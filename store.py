@@ -151,6 +151,7 @@ SETTINGS = sa.Table("settings", META, sa.Column("name", sa.Text, primary_key=Tru
                     sa.Column("value", sa.LargeBinary))
 COLUMNS = "number, sha256, filename, who, published_at, note, summary, kind, rollback_of"
 ROW = [VERSIONS.c[name] for name in COLUMNS.split(", ")]
+LATEST = sa.select(*ROW).order_by(VERSIONS.c.number.desc()).limit(1)  # the per-rerun lookup
 
 # Test hook: called with the name of each step of a publish ("file_written" before the rename,
 # "file_renamed" before the version row, "row_inserted" inside the transaction before COMMIT,
@@ -242,20 +243,23 @@ def _sqlite_engine(path: str) -> sa.Engine:
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):
         # A writer takes SQLite's write lock at BEGIN, so two writers never both read the same
-        # next number; readers begin a plain (deferred) transaction and never block each other.
-        immediate = connection.get_execution_options().get("write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # next number. A reader runs one statement, atomic by itself: no BEGIN (no round trips).
+        if connection.get_execution_options().get("write", False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
 
-def _postgresql_engine(url: str) -> sa.Engine:
+def _postgresql_engine(key: str) -> sa.Engine:
+    """Two engines per database: "read" (autocommit: a read is one statement, so no BEGIN and no
+    COMMIT round trips; a connection the server dropped is retried once, see Store._read) and
+    "write" (transactions; pool_pre_ping replaces a dropped connection before a write begins)."""
+    url, kind = key.rsplit("#", 1)
     parsed = sa.engine.make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    # pool_pre_ping: a connection the server dropped (it restarted) is replaced before use, so service
-    # resumes by itself on the first rerun after the database returns.
-    return sa.create_engine(parsed, pool_size=5, max_overflow=10, pool_recycle=3600, pool_pre_ping=True,
+    options = dict(isolation_level="AUTOCOMMIT") if kind == "read" else dict(pool_pre_ping=True)
+    return sa.create_engine(parsed, pool_size=5, max_overflow=10, pool_recycle=3600, **options,
                             connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS,
                                           "application_name": "csp-dashboard"})
 
@@ -271,11 +275,15 @@ def _engine(key: str, make: Callable[[str], sa.Engine]) -> sa.Engine:
 
 
 def dispose_engines() -> None:
-    """Close every pooled connection of this process (tests; a forked child)."""
+    """Close every pooled connection of this process and forget which stores are set up (tests)."""
     with _ENGINES_LOCK:
         for engine in _ENGINES.values():
             engine.dispose()
         _ENGINES.clear()
+        _SET_UP.clear()
+
+
+_SET_UP: set[str] = set()  # stores whose tables this process has made sure of (once per process)
 
 
 def _reason(e: BaseException) -> str:
@@ -384,8 +392,8 @@ class _TableFiles:
     in_transaction = True
 
     def read(self, store: "Store", sha: str, number: int) -> bytes:
-        with store._db(f"read the workbook of version {number}") as con:
-            data = con.execute(sa.select(FILES.c.data).where(FILES.c.sha256 == sha)).scalar()
+        data = store._read(f"read the workbook of version {number}", lambda con: con.execute(
+            sa.select(FILES.c.data).where(FILES.c.sha256 == sha)).scalar())
         if data is None:
             raise StoreError(f"The workbook file for version {number} is missing from the store.")
         return bytes(data)
@@ -456,21 +464,20 @@ class Store:
 
     def versions(self) -> list[Version]:
         """Every version, newest first (including any whose file has since gone missing)."""
-        with self._db("read the version history") as con:
-            rows = con.execute(sa.select(*ROW).order_by(VERSIONS.c.number.desc())).all()
+        rows = self._read("read the version history",
+                          lambda con: con.execute(sa.select(*ROW).order_by(VERSIONS.c.number.desc())).all())
         return [_version(r) for r in rows]
 
     def latest(self) -> Version | None:
         """The newest version's row (one small query: what each rerun asks); its file is not checked."""
-        with self._db("read the newest version") as con:
-            row = con.execute(sa.select(*ROW).order_by(VERSIONS.c.number.desc()).limit(1)).first()
+        row = self._read("read the newest version", lambda con: con.execute(LATEST).first())
         return None if row is None else _version(row)
 
     def get(self, number: int) -> Version:
         if isinstance(number, bool) or not isinstance(number, int):
             raise StoreError(f"A version number must be a whole number, not {number!r}.")
-        with self._db(f"read version {number}") as con:
-            row = con.execute(sa.select(*ROW).where(VERSIONS.c.number == number)).first()
+        row = self._read(f"read version {number}",
+                         lambda con: con.execute(sa.select(*ROW).where(VERSIONS.c.number == number)).first())
         if row is None:
             raise StoreError(f"There is no version {number} in the store.")
         return _version(row)
@@ -541,8 +548,8 @@ class Store:
         query = sa.select(FAILED.c.at).where(FAILED.c.key == str(key), FAILED.c.at > float(since))
         if through is not None:
             query = query.where(FAILED.c.id <= int(through))
-        with self._db("count wrong passcodes") as con:
-            return list(con.execute(query.order_by(FAILED.c.at, FAILED.c.id)).scalars())
+        return self._read("count wrong passcodes",
+                          lambda con: list(con.execute(query.order_by(FAILED.c.at, FAILED.c.id)).scalars()))
 
     def clear(self, key: str) -> None:
         """Forget every wrong passcode of `key`."""
@@ -602,10 +609,26 @@ class Store:
         return Version(number, sha, filename, who, when, note, json.loads(summary_text), kind,
                        rollback_of)
 
-    def _engine(self) -> sa.Engine:
+    def _engine(self, write: bool = True) -> sa.Engine:
         if self.is_database:
-            return _engine(self.url, _postgresql_engine)
+            return _engine(f"{self.url}#{'write' if write else 'read'}", _postgresql_engine)
         return _engine(self.db_path, _sqlite_engine)
+
+    def _read(self, action: str, query: Callable[[sa.Connection], object]):
+        """Run one reading statement on a pooled connection; tried once more on a fresh connection
+        when the pooled one turns out dead (the database restarted since), so a rerun after the
+        database returns just works."""
+        self._ensure()
+        for attempt in (1, 2):
+            try:
+                with self._engine(write=False).connect() as con:
+                    return query(con)
+            except sa_exc.DBAPIError as e:
+                if attempt == 1 and e.connection_invalidated:
+                    continue
+                raise self._error(action, e) from e
+            except sa_exc.SQLAlchemyError as e:
+                raise self._error(action, e) from e
 
     @contextmanager
     def _db(self, action: str, write: bool = False) -> Iterator[sa.Connection]:
@@ -639,15 +662,24 @@ class Store:
         with self._init_lock:
             if self._ready:
                 return
+            key = self.url or self.db_path
             if self.is_database:
-                self._create_postgresql()
+                if key not in _SET_UP:
+                    self._create_postgresql()
             else:
                 try:
-                    os.makedirs(self.files, exist_ok=True)
-                    self._create_sqlite()
+                    if key not in _SET_UP or not os.path.exists(self.db_path):
+                        if key in _SET_UP:  # the folder was removed since: no pooled connection to the old file
+                            with _ENGINES_LOCK:
+                                stale = _ENGINES.pop(self.db_path, None)
+                            if stale is not None:
+                                stale.dispose()
+                        os.makedirs(self.files, exist_ok=True)
+                        self._create_sqlite()
                 except (OSError, sqlite3.Error, sa_exc.DBAPIError) as e:
                     raise StoreError(f"The store at {self.folder} could not be opened: {_reason(e)}.") from e
                 self._clean_temporary_files()
+            _SET_UP.add(key)
             self._ready = True
 
     def _create_postgresql(self) -> None:

@@ -37,7 +37,9 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, durable: bool = False):
+        """`durable`: fsync as a real server does (the benchmarks); tests run without it."""
+        self.durable = durable
         self.bin = binaries()
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (no initdb/pg_ctl on PATH or in "
@@ -68,8 +70,8 @@ class Cluster:
 
     def start(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-l", str(self.root / "log"), "start", "-o",
-                  f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  f"-c full_page_writes=off -c max_connections=200")
+                  f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+                  + ("" if self.durable else " -c fsync=off -c full_page_writes=off"))
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-m", "fast", "stop")
