@@ -50,6 +50,7 @@ def test_database_unreachable_at_start_says_so_and_shows_no_figures(monkeypatch)
     at.switch_page("views/data.py")
     run(at)
     assert "not answering just now" in texts(at.error)  # the analysts' page says why
+    assert "Nothing has been published yet" not in texts(at.info)  # not known while it cannot ask
 
 
 def test_database_stopped_and_started_under_a_running_app(monkeypatch, postgresql_url):

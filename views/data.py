@@ -279,13 +279,15 @@ def _rollback() -> None:
 
 # ------------------------------------------------------------------------------------ sections
 
-def _status(current: Version | None, published: ui.Loaded | None) -> None:
+def _status(current: Version | None, published: ui.Loaded | None, store_problem: str | None = None) -> None:
     env = datasource.locate()
     if env.kind == "env":
         st.warning(f"This server shows the workbook set by CSP_WORKBOOK ({_md(env.filename)}) to everyone. Versions "
                    "published here are kept, but viewers see them only once that setting is removed.",
                    icon=":material/warning:")
-    if current is None:
+    if current is None and store_problem:
+        pass  # not known: the error below says why
+    elif current is None:
         st.info("Nothing has been published yet, so the dashboard shows the shipped sample workbook "
                 "(illustrative data).", icon=":material/info:")
     else:
@@ -696,7 +698,7 @@ try:
 except StoreError as exc:
     versions, store_problem = [], str(exc)
 current, published = _published(versions)
-_status(current, published)
+_status(current, published, store_problem)
 if store_problem:
     st.error(f"The store of published versions cannot be opened: {_md(store_problem)}", icon=":material/error:")
 
