@@ -453,13 +453,6 @@ class Store:
             return f"Store({sa.engine.make_url(self.url).render_as_string(hide_password=True)!r})"
         return f"Store({self.folder!r})"
 
-    def where(self) -> str:
-        """Where the store is, for messages (never the password)."""
-        if self.is_database:
-            url = sa.engine.make_url(self.url)
-            return f"the database {url.database or ''} on {url.host or 'localhost'}".strip()
-        return self.folder
-
     # ----------------------------------------------------------------- reading
 
     def versions(self) -> list[Version]:

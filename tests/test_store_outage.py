@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 import pgcluster
