@@ -69,6 +69,7 @@ import ui  # noqa: E402
 
 loaded = ui.load()
 st.session_state["_loaded"] = loaded
+ui.notice(loaded)
 with st.sidebar:
     st.markdown("**CSP Review Dashboard**  \nScotland's reviews of Children's Services Plans")
 ui.sidebar(loaded, page.url_path)

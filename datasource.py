@@ -1,11 +1,16 @@
 """Where the data comes from, decided in one place, with its provenance.
 
 Order: the workbook named by CSP_WORKBOOK (read only); else the newest published version in the
-store (CSP_STORE, default data/store); else the shipped sample data/sample-review.xlsx.
+store (`store_location()`: CSP_STORE, else `[connections.store] url` in secrets, else the folder
+data/store); else the shipped sample data/sample-review.xlsx.
 
-`locate()` is cheap (a stat or one SQLite query) and runs on every rerun, so a newly published
-version reaches every viewer on their next rerun; the bytes are read, and the workbook parsed, only
-when `Source.key` changes (the app caches on it). No streamlit here.
+`locate()` is cheap (a stat, or one small query on a pooled connection) and runs on every rerun, so a
+newly published version reaches every viewer on their next rerun; the bytes are read, and the
+workbook parsed, only when `Source.key` changes (the app caches on it). No streamlit here.
+
+When the store's database does not answer, `locate()` gives the last version this process found
+(with a `notice` saying so), or, if it has found none since it started, a source of kind
+"unavailable" (no data: the sample would be taken for the published figures).
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ class Source:
     who: str = ""
     when: str = ""
     note: str = ""
+    notice: str = ""           # a plain warning to show with the data (e.g. the store is not answering)
 
     @property
     def is_sample(self) -> bool:
@@ -46,6 +52,8 @@ class Source:
         caveat = " Its per-partnership scores and dates are illustrative (made up)." if illustrative else ""
         if self.kind == "env":
             return f"Data: {self.filename} (set by CSP_WORKBOOK, not published through this dashboard).{caveat}"
+        if self.kind == "unavailable":
+            return "Data: the published versions cannot be reached just now."
         if self.kind == "upload":
             return f"Preview of your upload {self.filename}: not published, seen only in this browser session.{caveat}"
         return f"Data: version {self.version} ({self.filename}), published {self.when} by {self.who}.{caveat}"
@@ -56,7 +64,7 @@ def read_bytes(source: Source) -> bytes:
     if source.kind == "store":
         from store import Store
 
-        return Store(store_folder()).read_bytes(source.version)
+        return Store(store_location()).read_bytes(source.version)
     try:
         return Path(source.path).read_bytes()
     except FileNotFoundError:
@@ -66,8 +74,38 @@ def read_bytes(source: Source) -> bytes:
         raise WorkbookUnreadable(f"The file {source.path} cannot be opened ({exc.strerror}).") from None
 
 
-def store_folder() -> Path:
-    return Path(os.environ.get("CSP_STORE") or ROOT / "data" / "store")
+_from_secrets: str | None = None  # `[connections.store] url`, given by ui at each run (configure_store)
+_last_found: dict[str, Source] = {}  # per store: the last version locate() found there
+
+
+def configure_store(url: str | None) -> None:
+    """The store named in secrets (`[connections.store] url = "postgresql://..."`, st.connection's
+    convention); CSP_STORE, when set, wins."""
+    global _from_secrets
+    _from_secrets = str(url).strip() if url else None
+
+
+def store_location() -> str | Path:
+    """Where published versions are: a PostgreSQL URL (a str) or a folder (a Path)."""
+    from store import is_database_url
+
+    location = os.environ.get("CSP_STORE") or _from_secrets
+    if location and is_database_url(location):
+        return location
+    return Path(location or ROOT / "data" / "store")
+
+
+store_folder = store_location  # the older name
+
+
+def unavailable_notice(version: int | None) -> str:
+    if version is None:
+        return ("The published data cannot be reached just now: the database that keeps it is not answering. "
+                "Nothing published is lost; this page shows it again by itself once the database is back "
+                "(reload in a minute).")
+    return (f"The database of published versions is not answering just now, so this page shows version "
+            f"{version}, the last one this server read; a newer one may have been published since. It "
+            f"updates by itself once the database is back.")
 
 
 def locate(verify: bool = False) -> Source:
@@ -82,19 +120,23 @@ def locate(verify: bool = False) -> Source:
         except OSError:
             stamp = "missing"
         return Source("env", f"env:{path}:{stamp}", str(path), path.name)
-    folder = store_folder()
-    if (folder / "versions.sqlite").exists():
-        from store import Store
+    location = store_location()
+    if isinstance(location, str) or (location / "versions.sqlite").exists():
+        from store import Store, StoreUnavailable
 
-        store = Store(folder)
-        if verify:
-            version = store.current()
-        else:
-            newest = store.versions()[:1]
-            version = newest[0] if newest else None
+        store = Store(location)
+        try:
+            version = store.current() if verify else store.latest()
+        except StoreUnavailable:
+            last = _last_found.get(str(location))
+            if last is None:
+                return Source("unavailable", "unavailable", notice=unavailable_notice(None))
+            return Source(**{**last.__dict__, "notice": unavailable_notice(last.version)})
         if version is not None:
-            return Source("store", f"sha:{version.sha256}", None, version.filename, version.number, version.who, version.published_at[:16].replace("T", " ")
-                          + " UTC", version.note)
+            found = Source("store", f"sha:{version.sha256}", None, version.filename, version.number, version.who,
+                           version.published_at[:16].replace("T", " ") + " UTC", version.note)
+            _last_found[str(location)] = found
+            return found
     stat = SAMPLE.stat()
     return Source("sample", f"sample:{stat.st_mtime_ns}:{stat.st_size}", str(SAMPLE), SAMPLE.name)
 

@@ -77,7 +77,10 @@ def load() -> Loaded:
     preview = st.session_state.get("preview")
     if preview is not None:
         return preview
+    configure_store()
     source = datasource.locate()
+    if source.kind == "unavailable":  # the store's database is not answering and this server has read nothing yet
+        return Loaded(source, None, source.notice)
     loaded = _read(source.key, source)
     if loaded.review is None and source.kind == "store":
         verified = datasource.locate(verify=True)  # fall back to the newest intact version
@@ -86,6 +89,21 @@ def load() -> Loaded:
     if loaded.source != source:  # same bytes under another version (a rollback): keep this provenance
         loaded = Loaded(source, loaded.review, loaded.unreadable)
     return loaded
+
+
+def configure_store() -> None:
+    """Give datasource the store named in secrets (`[connections.store] url`), if any."""
+    try:
+        url = st.secrets.get("connections", {}).get("store", {}).get("url")
+    except Exception:  # no secrets file
+        url = None
+    datasource.configure_store(url)
+
+
+def notice(loaded: Loaded) -> None:
+    """The store's plain warning, when there is one (its database is not answering), at the top of every page."""
+    if loaded.source.notice:
+        st.warning(loaded.source.notice, icon=":material/cloud_off:")
 
 
 def read_upload(data: bytes, filename: str) -> Loaded:
@@ -346,7 +364,16 @@ def shown_groups(loaded: Loaded, groups: list[str]) -> list[str]:
 def _label_key(loaded: Loaded) -> bytes:
     from analysis import names
 
-    return names.label_key(label_secret(str(datasource.store_folder())), loaded.source.key)
+    from store import StoreUnavailable
+
+    try:
+        secret = label_secret(str(datasource.store_location()))
+    except StoreUnavailable:  # while the database is not answering: this process's own, for now
+        secret = _PROCESS_SECRET
+    return names.label_key(secret, loaded.source.key)
+
+
+_PROCESS_SECRET = os.urandom(32)
 
 
 def hidden_source(loaded: Loaded, keep: str) -> datasource.Source:
@@ -373,8 +400,10 @@ def label_secret(store_folder: str) -> bytes:
     if configured:
         return str(configured).encode("utf-8")
     try:
-        from store import Store
+        from store import Store, StoreUnavailable
         return Store(store_folder).label_secret()
+    except StoreUnavailable:  # not cached (it raises): the database's secret is asked again next time
+        raise
     except Exception:
         return os.urandom(32)
 
@@ -452,6 +481,8 @@ def footer(source: datasource.Source) -> None:
 
 
 def show_problems(loaded: Loaded) -> None:
+    if loaded.source.kind == "unavailable":
+        return  # its notice (ui.notice) says it all
     if loaded.review is None:
         st.error("**The workbook cannot be read.**", icon=":material/error:")
         text(strong("File: "), loaded.source.filename, " ", loaded.unreadable)

@@ -9,6 +9,8 @@
    then the plans benchmark (bench/bench_plans.py: ranking on the labelled set, a 120-page plan, a
    search over 30 plans; `python3 bench/bench_plans.py` runs it alone);
 3. runs the app benchmarks (bench/bench_app.py: reruns, cold start, memory, ten sessions);
+3b. runs the store benchmark (bench/bench_store.py: publish and the per-rerun lookup on the folder
+   and on PostgreSQL, side by side; skipped with --skip-store or when PostgreSQL is not installed);
 4. writes the latest results into bench/README.md, between <!-- app-bench --> and
    <!-- /app-bench --> (everything else in that file is left as it is).
 
@@ -139,18 +141,18 @@ def ensure_workbooks() -> None:
                 generate.generate(size, kind)
 
 
-def run_reader() -> str | None:
-    script = HERE / "bench_reader.py"
+def run_reader(name: str = "bench_reader.py", title: str = "Reading and checking") -> str | None:
+    script = HERE / name
     if not script.exists():
-        print("(no bench/bench_reader.py: reader benchmark skipped)")
+        print(f"(no bench/{name}: skipped)")
         return None
-    print("\n== Reading and checking (bench/bench_reader.py)", flush=True)
+    print(f"\n== {title} (bench/{name})", flush=True)
     proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True)
     out = proc.stdout.rstrip()
     print(out)
     if proc.returncode:
         print(proc.stderr[-2000:], file=sys.stderr)
-        out += f"\n(bench_reader.py exited with {proc.returncode})"
+        out += f"\n({name} exited with {proc.returncode})"
     return out
 
 
@@ -302,7 +304,7 @@ def tables(result: dict) -> list[str]:
 
 
 def write_readme(lines: list[str], reader: str | None, result: dict, load: str, seconds: float,
-                 plans: str | None = None) -> None:
+                 plans: str | None = None, store: str | None = None) -> None:
     block = [START, "## Latest run (written by `python3 bench/run.py`)", "",
              f"{result['when']}, {result['cpus']} CPUs, load average before the run {load}; the whole run took "
              f"{seconds / 60:.1f} min. The machine is shared: compare each figure with its baseline.", ""]
@@ -311,6 +313,9 @@ def write_readme(lines: list[str], reader: str | None, result: dict, load: str, 
                   reader, "```", ""]
     if plans is not None:
         block += ["### The plans (`bench/bench_plans.py`, its output as printed)", "", "```", plans, "```", ""]
+    if store is not None:
+        block += ["### The store, folder and PostgreSQL (`bench/bench_store.py`, its output as printed)", "",
+                  store, ""]
     block += lines + NOTES + [END]
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
     if START in text and END in text:
@@ -326,6 +331,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--skip-reader", action="store_true", help="do not run bench/bench_reader.py")
     ap.add_argument("--skip-plans", action="store_true", help="do not run bench/bench_plans.py")
+    ap.add_argument("--skip-store", action="store_true", help="do not run bench/bench_store.py")
     ap.add_argument("--no-readme", action="store_true", help="print only; leave bench/README.md alone")
     args, extra = ap.parse_known_args()
     began = time.perf_counter()
@@ -333,12 +339,13 @@ def main() -> None:
     ensure_workbooks()
     reader = None if args.skip_reader else run_reader()
     plans = None if args.skip_plans else run_plans()
+    store = None if args.skip_store else run_reader("bench_store.py", "The store, folder and PostgreSQL")
     result = run_app(extra)
     lines = tables(result)
     print("\n" + "\n".join(lines))
     seconds = time.perf_counter() - began
     if not args.no_readme:
-        write_readme(lines, reader, result, load, seconds, plans)
+        write_readme(lines, reader, result, load, seconds, plans, store)
         print(f"\nwritten: {README.relative_to(ROOT)} (between {START} and {END})")
     print(f"total {seconds / 60:.1f} min")
 

@@ -1,4 +1,7 @@
-"""The store: publish, read, current, history, rollback, tampering, concurrency and crashes."""
+"""The store: publish, read, current, history, rollback, tampering, concurrency and crashes.
+
+Tests that take `where` run on both backends: a folder (SQLite and files) and PostgreSQL (a new
+database on the tests' own server, tests/pgcluster.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -29,6 +32,36 @@ def _plain_main(monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
+@pytest.fixture(params=["folder", "postgresql"])
+def where(request, tmp_path) -> str:
+    """Where a store is: a folder, or a PostgreSQL URL."""
+    if request.param == "folder":
+        return str(tmp_path / "store")
+    return request.getfixturevalue("postgresql_url")
+
+
+def raw_sql(s: Store):
+    """A plain connection to the store's database that bypasses this module (SQLite or psycopg)."""
+    if s.is_database:
+        import psycopg
+
+        return psycopg.connect(s.url, autocommit=True)
+    return sqlite3.connect(s.db_path, isolation_level=None)
+
+
+def tamper(s: Store, v: Version, data: bytes) -> None:
+    """Change a published file's bytes behind the store's back (the database owner switching its
+    triggers off, for PostgreSQL: what a person with the server's keys could do)."""
+    if not s.is_database:
+        with open(file_of(s, v), "wb") as f:
+            f.write(data)
+        return
+    with raw_sql(s) as con:
+        con.execute("ALTER TABLE files DISABLE TRIGGER USER")
+        con.execute("UPDATE files SET data = %s WHERE sha256 = %s", (data, v.sha256))
+        con.execute("ALTER TABLE files ENABLE TRIGGER USER")
+
+
 def publish(s: Store, text: str, who: str = "ana@example.org", **kw) -> Version:
     kw.setdefault("note", f"note {text}")
     kw.setdefault("summary", {"text": text})
@@ -48,30 +81,34 @@ def test_created_lazily_in_wal_mode(tmp_path):
     assert s.current() is None and s.versions() == []
     assert (folder / "files").is_dir() and (folder / "versions.sqlite").is_file()
     with s._db("check") as con:
-        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert con.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
+        assert con.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert con.exec_driver_sql("PRAGMA busy_timeout").scalar() == store.BUSY_TIMEOUT_MS
 
 
-def test_publish_stores_bytes_exactly_and_returns_the_version(tmp_path):
-    s = Store(tmp_path)
+def test_publish_stores_bytes_exactly_and_returns_the_version(where):
+    s = Store(where)
     data = bytes(range(256)) * 100 + b"\r\n\x00end"  # every byte value, CRLF and NUL survive
     v = s.publish(data, "Review 2025.xlsx", "ana@example.org", "first cut", {"partnerships": 31})
     assert v == Version(1, hashlib.sha256(data).hexdigest(), "Review 2025.xlsx", "ana@example.org",
                         v.published_at, "first cut", {"partnerships": 31}, "publish", None)
     assert datetime.fromisoformat(v.published_at).utcoffset() == timezone.utc.utcoffset(None)
-    with open(file_of(s, v), "rb") as f:
-        assert f.read() == data
+    if not s.is_database:
+        with open(file_of(s, v), "rb") as f:
+            assert f.read() == data
+    else:
+        with raw_sql(s) as con:
+            assert con.execute("SELECT data, suffix, size FROM files").fetchall() == [(data, ".xlsx", len(data))]
     assert s.read_bytes(v) == data and s.read_bytes(1) == data
-    assert Store(tmp_path).get(1) == v  # a new Store on the folder reads the same row back
+    assert Store(where).get(1) == v  # a new Store on the folder reads the same row back
     with pytest.raises(Exception):
         v.number = 2  # frozen
 
 
-def test_current_versions_and_get(tmp_path):
-    s = Store(tmp_path)
+def test_current_versions_and_get(where):
+    s = Store(where)
     v1, v2, v3 = (publish(s, t) for t in ("a", "b", "c"))
     assert [v.number for v in (v1, v2, v3)] == [1, 2, 3]
-    assert s.current() == v3
+    assert s.current() == v3 == s.latest()
     assert s.versions() == [v3, v2, v1]
     assert s.get(2) == v2
     assert s.read_bytes(s.current()) == b"c"
@@ -81,16 +118,20 @@ def test_current_versions_and_get(tmp_path):
         s.get("2")
 
 
-def test_same_bytes_twice_share_one_file(tmp_path):
-    s = Store(tmp_path)
+def test_same_bytes_twice_share_one_file(where):
+    s = Store(where)
     v1, v2 = publish(s, "same", note="one"), publish(s, "same", note="two")
     assert (v1.number, v2.number) == (1, 2) and v1.sha256 == v2.sha256
-    assert os.listdir(s.files) == [f"{v1.sha256}.xlsx"]
+    if s.is_database:
+        with raw_sql(s) as con:
+            assert con.execute("SELECT sha256 FROM files").fetchall() == [(v1.sha256,)]
+    else:
+        assert os.listdir(s.files) == [f"{v1.sha256}.xlsx"]
     assert s.current().note == "two"
 
 
-def test_filename_keeps_only_the_name_and_inputs_are_checked(tmp_path):
-    s = Store(tmp_path)
+def test_filename_keeps_only_the_name_and_inputs_are_checked(where):
+    s = Store(where)
     assert s.publish(b"x", r"C:\Users\ana\Review.xlsx", "ana", "").filename == "Review.xlsx"
     assert s.publish(b"y", "../../etc/Review.xlsx", "ana", "").filename == "Review.xlsx"
     assert s.publish(b"z", "", "ana", "").filename == "workbook.xlsx"
@@ -109,8 +150,8 @@ def test_unusable_folder_is_a_store_error(tmp_path):
 
 # ---------------------------------------------------------------- history and rollback
 
-def test_rollback_adds_a_row_and_history_only_grows(tmp_path):
-    s = Store(tmp_path)
+def test_rollback_adds_a_row_and_history_only_grows(where):
+    s = Store(where)
     v1, v2 = publish(s, "a", summary={"n": 1}), publish(s, "b")
     before = s.versions()
     r = s.rollback(1, "lead@example.org", "b had a typo")
@@ -126,29 +167,38 @@ def test_rollback_adds_a_row_and_history_only_grows(tmp_path):
         s.rollback(7, "lead", "")
 
 
-def test_rows_cannot_be_updated_or_deleted(tmp_path):
-    s = Store(tmp_path)
+def test_rows_cannot_be_updated_or_deleted(where):
+    """The database itself refuses to change history, whoever asks (raw SQL, not this module)."""
+    s = Store(where)
     publish(s, "a")
-    with sqlite3.connect(s.db_path) as con:
-        with pytest.raises(sqlite3.IntegrityError, match="never changed"):
-            con.execute("UPDATE versions SET note = 'edited'")
-        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
-            con.execute("DELETE FROM versions")
-    assert s.get(1).note == "note a"
+    statements = ["UPDATE versions SET note = 'edited'", "DELETE FROM versions"]
+    if s.is_database:
+        statements += ["UPDATE files SET data = 'x'::bytea", "DELETE FROM files", "TRUNCATE versions CASCADE",
+                       "TRUNCATE files CASCADE", "UPDATE settings SET value = 'x'::bytea", "DELETE FROM settings"]
+        s.label_secret()
+    with raw_sql(s) as con:
+        for statement in statements:
+            with pytest.raises(Exception, match="never (changed|deleted)"):
+                con.execute(statement)
+    assert s.get(1).note == "note a" and s.read_bytes(1) == b"a"
 
 
 # ---------------------------------------------------------------- damaged or missing files
 
-def test_tampered_file_is_caught_and_current_falls_back(tmp_path):
-    s = Store(tmp_path)
+def test_tampered_file_is_caught_and_current_falls_back(where):
+    s = Store(where)
     v1, v2 = publish(s, "good"), publish(s, "newer")
-    with open(file_of(s, v2), "wb") as f:
-        f.write(b"newes")  # same length, different bytes
-    with pytest.raises(StoreError, match="changed or damaged"):
+    tamper(s, v2, b"newes")  # same length, different bytes
+    with pytest.raises(StoreError, match="^The workbook file for version 2 has been changed or damaged since it "
+                                         "was published .its checksum does not match., so it will not be used.$"):
         s.read_bytes(v2)
     assert s.current() == v1
     with pytest.raises(StoreError, match="changed or damaged"):
         s.rollback(2, "lead", "")
+    if s.is_database:
+        tamper(s, v1, b"gooX")
+        assert s.current() is None and len(s.versions()) == 2
+        return
     os.remove(file_of(s, v1))
     with pytest.raises(StoreError, match="missing"):
         s.read_bytes(v1)
@@ -245,8 +295,8 @@ def test_a_publish_in_progress_keeps_its_temporary_file(tmp_path, how, monkeypat
 
 # ---------------------------------------------------------------- failed sign-ins
 
-def test_failed_signins_are_kept_in_the_database(tmp_path):
-    s = Store(tmp_path)
+def test_failed_signins_are_kept_in_the_database(where):
+    s = Store(where)
     a = s.record_failure("ip:203.0.113.1", 100.0)
     b = s.record_failure("ip:203.0.113.1", 110.0)
     c = s.record_failure("unknown", 120.0)
@@ -254,7 +304,7 @@ def test_failed_signins_are_kept_in_the_database(tmp_path):
     assert s.failures_since("ip:203.0.113.1", 0) == [100.0, 110.0]
     assert s.failures_since("ip:203.0.113.1", 100.0) == [110.0]  # strictly after
     assert s.failures_since("ip:203.0.113.1", 0, through=a) == [100.0]
-    assert Store(tmp_path).failures_since("unknown", 0) == [120.0]  # kept across a restart
+    assert Store(where).failures_since("unknown", 0) == [120.0]  # kept across a restart
     s.discard(a)
     assert s.failures_since("ip:203.0.113.1", 0) == [110.0]
     s.clear("ip:203.0.113.1")
@@ -267,8 +317,9 @@ def test_failed_signins_are_kept_in_the_database(tmp_path):
 def test_an_older_store_gets_the_table_on_open(tmp_path):
     s = Store(tmp_path)
     publish(s, "a")
-    with s._db("drop") as con:
+    with raw_sql(s) as con:
         con.execute("DROP TABLE failed_signins")
+    store.dispose_engines()
     again = Store(tmp_path)
     again.record_failure("k", 1.0)
     assert again.failures_since("k", 0) == [1.0] and again.versions()[0].number == 1
@@ -292,8 +343,8 @@ def check_consecutive(s: Store, writers: list[str], count: int) -> None:
         assert [int(v.note) for v in versions if v.who == who] == list(range(count))
 
 
-def test_two_processes_publishing_at_once(tmp_path):
-    folder = str(tmp_path / "store")  # not created yet: both processes also race to create it
+def test_two_processes_publishing_at_once(where):
+    folder = where  # not created yet: both processes also race to create it
     barrier = SPAWN.Barrier(2)
     procs = [SPAWN.Process(target=_publish_many, args=(folder, who, 10, barrier))
              for who in ("p1", "p2")]
@@ -305,8 +356,8 @@ def test_two_processes_publishing_at_once(tmp_path):
     check_consecutive(Store(folder), ["p1", "p2"], 10)
 
 
-def test_threads_sharing_one_store(tmp_path):
-    s = Store(tmp_path)
+def test_threads_sharing_one_store(where):
+    s = Store(where)
     barrier = threading.Barrier(4)
     threads = [threading.Thread(target=_publish_many, args=(s, f"t{n}", 5, barrier))
                for n in range(4)]
@@ -336,11 +387,11 @@ def _publish_and_hang(folder, step, paused):
     ("row_inserted", False),  # inside BEGIN IMMEDIATE, holding the write lock, before COMMIT
     ("committed", True),      # row committed
 ])
-def test_killed_during_publish(tmp_path, step, survives):
-    s = Store(tmp_path)
+def test_killed_during_publish(where, step, survives):
+    s = Store(where)
     v1 = publish(s, "old workbook")
     paused = SPAWN.Event()
-    child = SPAWN.Process(target=_publish_and_hang, args=(str(tmp_path), step, paused))
+    child = SPAWN.Process(target=_publish_and_hang, args=(where, step, paused))
     child.start()
     try:
         assert paused.wait(120), "the child never reached the step"
@@ -349,10 +400,14 @@ def test_killed_during_publish(tmp_path, step, survives):
         child.join(120)
     assert child.exitcode == -signal.SIGKILL
 
-    after = Store(tmp_path)
-    with after._db("check") as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert temporary_files(after) == []  # a temporary file it left is removed at once, not in an hour
+    after = Store(where)
+    if after.is_database:
+        with raw_sql(after) as con:  # the killed transaction left nothing behind, file row included
+            assert con.execute("SELECT count(*) FROM files").fetchone()[0] == (2 if survives else 1)
+    else:
+        with after._db("check") as con:
+            assert con.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert temporary_files(after) == []  # a temporary file it left is removed at once, not in an hour
     current = after.current()
     if survives:
         assert (current.number, after.read_bytes(current)) == (2, b"new workbook")

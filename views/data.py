@@ -12,15 +12,15 @@ uploader, which Streamlit empties when the page is left: it stays until it is pu
 is stopped, or it is removed. Publish and rollback ask for a confirmation first (CONFIRM), saying what
 changes for viewers.
 
-Thin: reads widgets, calls analysis / store / auth / ui, renders. Actions that change what the
+Thin: reads widgets, calls analysis / store / auth / ui, renders. What sign-in, publish, rollback and
+their messages do is in publishing.py (no streamlit there; tested without it); this page hands it the
+session's state, the secrets, the store and the client's limit key. Actions that change what the
 dashboard shows (publish, rollback, sign-in, preview) run as button callbacks, so the run that
 follows already reads the new state (the footer names the new version at once).
 """
 from __future__ import annotations
 
 import hashlib
-import math
-import re
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,20 +30,18 @@ import streamlit as st
 
 import auth
 import datasource
+import publishing
 import ui
-from analysis.changes import PUBLISHED, compare, contents, contents_sentence, national_disagreements
+from analysis.changes import PUBLISHED, compare, contents_sentence, national_disagreements
 from loaders.safety import MAX_FILE_BYTES
 from store import Store, StoreError, Version
 
 LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
-NOTE_MAX = 200
+NOTE_MAX = publishing.NOTE_MAX
 TABLE_MAX_ROWS = 200           # problems shown as a plain (wrapping) table up to this many
 HISTORY_ROWS = 50              # versions shown in the history table (the CSV has every one)
-FLASH = "_data_flash"          # (section, kind, message) shown once after an action
-CHECKED = "_data_checked"      # {"sha", "filename", "loaded", "data", "keep", "previewed"}: the checked upload
-CONFIRM = "_data_confirm"      # ("publish", sha) or ("rollback", version number) waiting for "Yes"
+FLASH, CHECKED, CONFIRM, ANALYST = publishing.FLASH, publishing.CHECKED, publishing.CONFIRM, publishing.ANALYST
 SESSION_ID = "_data_session_id"
-ANALYST = "_data_analyst"      # (name typed at passcode sign-in, the passcode hash it was checked against)
 CHANGE_HEADERS = {"partnership": "Partnership", "cycle": "Cycle", "criterion": "Criterion", "sheet": "Sheet",
                   "item": "Item", "field": "Field", "change": "Change", "old": "Published now",
                   "new": "In this upload"}
@@ -55,7 +53,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _limiter() -> auth.AttemptLimiter:
     """The failed sign-in limits (auth.AttemptLimiter), kept in the store's database: 5 wrong passcodes
     per client (see _client_key) and 50 from everyone per 15 minutes, across restarts and processes."""
-    return _limiter_on(str(datasource.store_folder()))
+    return _limiter_on(str(datasource.store_location()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,44 +99,22 @@ def _user() -> dict:
 
 def _analyst(mode: str, secrets: Mapping) -> str | None:
     """Who is publishing: the allowed email (oidc), the signed-in name (passcode), else None."""
-    if mode == "oidc":
-        user = _user()
-        email = user.get("email")
-        if user.get("is_logged_in") and auth.email_allowed(email, secrets, user.get("email_verified")):
-            return str(email)
-        return None
-    if mode == "passcode":
-        name, checked_against = st.session_state.get(ANALYST) or (None, None)
-        # a new passcode (a changed hash in secrets.toml) signs everyone out
-        return name if name and checked_against == _passcode_hash(secrets) else None
-    return None
+    return publishing.analyst(mode, secrets, _user, st.session_state)
 
 
 def _refused(mode: str, who: str | None) -> bool:
     """Signed in through the provider but not on the analysts' list (oidc only)."""
-    return mode == "oidc" and who is None and bool(_user().get("is_logged_in"))
+    return publishing.refused(mode, who, _user)
 
 
-def _passcode_hash(secrets: Mapping) -> str:
-    analysts = secrets.get("analysts")
-    return str(analysts.get("passcode_hash") or "") if isinstance(analysts, Mapping) else ""
-
-
-def _md(text) -> str:
-    """Text typed by someone (file name, name, note, workbook text) for a message that Streamlit shows as
-    Markdown (an alert): an inline code span, shown exactly as written. Backslash escapes are not enough:
-    Streamlit's Markdown still makes links of bare addresses, icons of :shortcodes: and dashes of "--"
-    in escaped text, but never inside code. Its Material icons are read from the raw text, so a
-    ":material/" gets a word joiner (U+2060, invisible) after the colon."""
-    text = re.sub(r":(?=material/)", ":\u2060", str(text).replace("\r", " ").replace("\n", " "))
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text[:1] == "`" or text[-1:] == "`" or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+_passcode_hash = publishing.passcode_hash
+_md = publishing.md
+_when = publishing.when
+_minutes = publishing.minutes
 
 
 def _flash(where: str, kind: str, message: str) -> None:
-    """A message about an action, shown once next to the control that did it."""
-    st.session_state[FLASH] = (where, kind, message)
+    publishing.flash(st.session_state, where, kind, message)
 
 
 def _show_flash(where: str) -> None:
@@ -154,17 +130,8 @@ def _show_flash(where: str) -> None:
         st.info(message, icon=":material/info:")
 
 
-def _when(version: Version) -> str:
-    return version.published_at[:16].replace("T", " ") + " UTC"
-
-
-def _minutes(seconds: float) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
 def _store() -> Store:
-    return Store(datasource.store_folder())
+    return Store(datasource.store_location())
 
 
 def _store_source(version: Version) -> datasource.Source:
@@ -282,45 +249,7 @@ def _problems_table(problems: pd.DataFrame) -> None:
 # ------------------------------------------------------------------------------------ actions
 
 def _sign_in(expected_hash: str) -> None:
-    key = _client_key()
-    limiter = _limiter()
-    name = (st.session_state.get("signin_name") or "").strip()
-    passcode = st.session_state.get("signin_passcode") or ""
-    st.session_state["signin_passcode"] = ""  # never keep the passcode in the form
-    busy = "Too many wrong passcodes have been typed on this server in the last 15 minutes, so signing in " \
-           "is paused for everyone for {}. Ask whoever runs the server if this is unexpected."
-    mine = ("Too many wrong passcodes from this computer. Try again in {}." if key != auth.UNKNOWN else
-            "Too many wrong passcodes from computers this server cannot tell apart, this one among them. "
-            "Try again in {}.")
-    if wait := limiter.seconds_until_allowed(key):
-        _flash("signin", "error", mine.format(_minutes(wait)))
-        return
-    if wait := limiter.server_seconds_until_allowed():
-        _flash("signin", "error", busy.format(_minutes(wait)))
-        return
-    if not name:
-        _flash("signin", "error", "Type your name: it is recorded with every version you publish or roll back.")
-        return
-    if not passcode:
-        _flash("signin", "error", "Type the analysts' passcode.")
-        return
-    try:
-        attempt = limiter.begin(key)  # counted as a wrong passcode until it proves right
-        if attempt is None:           # sessions racing this one used up the tries
-            wait = limiter.seconds_until_allowed(key)
-            _flash("signin", "error", mine.format(_minutes(wait)) if wait
-                   else busy.format(_minutes(limiter.server_seconds_until_allowed())))
-            return
-        if auth.check_passcode(passcode, expected_hash):
-            limiter.succeeded(attempt)
-            st.session_state[ANALYST] = (name, expected_hash)  # the page then says who is signed in
-            return
-    except auth.LimitUnavailable:
-        _flash("signin", "error", "Signing in is not possible just now: the server could not keep count of wrong "
-                        "passcodes in its store. Try again later, or ask whoever runs the server to check the "
-                        "store folder.")
-        return
-    _flash("signin", "error", "That passcode is not right. Check it with your team and try again.")
+    publishing.sign_in(st.session_state, _limiter(), _client_key(), expected_hash)
 
 
 def _sign_out() -> None:
@@ -346,73 +275,24 @@ def _cancel() -> None:
 
 
 def _publish() -> None:
-    """Publish the checked upload. Everything is checked again here: the button is only a request."""
-    secrets = _secrets()
-    who = _analyst(auth.publish_mode(secrets), secrets)
-    confirmed = st.session_state.pop(CONFIRM, None)
-    if not who:
-        _flash("publish", "error", "Only a signed-in analyst can publish. Nothing was published.")
-        return
-    kept = st.session_state.get(CHECKED)
-    if kept is None:
-        _flash("publish", "error", "There is no uploaded workbook to publish.")
-        return
-    if confirmed != ("publish", kept["sha"]):
-        _flash("publish", "error", "Publishing was not confirmed for this workbook. Nothing was published.")
-        return
-    data, filename = kept["data"], kept["filename"]
-    checked = _check(data, filename)
-    review = checked["loaded"].review
-    if review is None or not review.ok:
-        _flash("publish", "error", "This workbook has errors, so it cannot be published. Nothing was published.")
-        return
-    note = (st.session_state.get("publish_note") or "").strip()[:NOTE_MAX]
-    try:
-        version = _store().publish(data, datasource.with_suffix(data, filename), who, note, contents(review))
-    except StoreError as exc:
-        _flash("publish", "error", f"Nothing was published: {_md(exc)}")
-        return
-    preview = st.session_state.get("preview")
-    if preview is not None and preview.source.key == f"sha:{version.sha256}":
-        st.session_state.pop("preview", None)  # it is now the published data
-    checked["keep"] = checked["previewed"] = False           # published: no longer kept once the page is left
-    st.session_state["publish_note"] = ""
-    _flash("publish", "success", f"Published as version {version.number}. Everyone sees it from their next page load.")
+    publishing.publish(st.session_state, _secrets(), _user, _store(), _check)
 
 
 def _rollback() -> None:
-    secrets = _secrets()
-    who = _analyst(auth.publish_mode(secrets), secrets)
-    number = st.session_state.get("history_version")
-    confirmed = st.session_state.pop(CONFIRM, None)
-    if not who:
-        _flash("history", "error", "Only a signed-in analyst can roll back. Nothing was changed.")
-        return
-    if number is None:
-        return
-    if confirmed != ("rollback", number):
-        _flash("history", "error", "The rollback was not confirmed for this version. Nothing was changed.")
-        return
-    note = (st.session_state.get("rollback_note") or "").strip()[:NOTE_MAX]
-    try:
-        version = _store().rollback(int(number), who, note)
-    except StoreError as exc:
-        _flash("history", "error", f"Nothing was changed: {_md(exc)}")
-        return
-    st.session_state["rollback_note"] = ""
-    _flash("history", "success", f"Version {version.number} now shows version {number}'s workbook to everyone "
-                      "from their next page load.")
+    publishing.rollback(st.session_state, _secrets(), _user, _store())
 
 
 # ------------------------------------------------------------------------------------ sections
 
-def _status(current: Version | None, published: ui.Loaded | None) -> None:
+def _status(current: Version | None, published: ui.Loaded | None, store_problem: str | None = None) -> None:
     env = datasource.locate()
     if env.kind == "env":
         st.warning(f"This server shows the workbook set by CSP_WORKBOOK ({_md(env.filename)}) to everyone. Versions "
                    "published here are kept, but viewers see them only once that setting is removed.",
                    icon=":material/warning:")
-    if current is None:
+    if current is None and store_problem:
+        pass  # not known: the error below says why
+    elif current is None:
         st.info("Nothing has been published yet, so the dashboard shows the shipped sample workbook "
                 "(illustrative data).", icon=":material/info:")
     else:
@@ -832,7 +712,7 @@ try:
 except StoreError as exc:
     versions, store_problem = [], str(exc)
 current, published = _published(versions)
-_status(current, published)
+_status(current, published, store_problem)
 if store_problem:
     st.error(f"The store of published versions cannot be opened: {_md(store_problem)}", icon=":material/error:")
 
