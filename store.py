@@ -90,6 +90,20 @@ CREATE TABLE IF NOT EXISTS failed_signins (
     at  REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS failed_signins_by_key ON failed_signins (key, at);
+CREATE TABLE IF NOT EXISTS plans (
+    id          INTEGER PRIMARY KEY,
+    sha256      TEXT NOT NULL CHECK (length(sha256) = 64),
+    filename    TEXT NOT NULL,
+    partnership TEXT NOT NULL,
+    cycle       TEXT NOT NULL,
+    pages       INTEGER NOT NULL CHECK (pages > 0),
+    who         TEXT NOT NULL,
+    added_at    TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS plans_never_updated BEFORE UPDATE ON plans
+BEGIN SELECT RAISE(ABORT, 'plans are never changed'); END;
+CREATE TRIGGER IF NOT EXISTS plans_never_deleted BEFORE DELETE ON plans
+BEGIN SELECT RAISE(ABORT, 'plans are never deleted'); END;
 """
 SCHEMA = SQLITE_SCHEMA  # the name older code and tests know
 
@@ -123,12 +137,22 @@ CREATE TABLE IF NOT EXISTS settings (
     name  text PRIMARY KEY,
     value bytea NOT NULL
 );
+CREATE TABLE IF NOT EXISTS plans (
+    id          integer PRIMARY KEY CHECK (id > 0),
+    sha256      text NOT NULL REFERENCES files (sha256),
+    filename    text NOT NULL,
+    partnership text NOT NULL,
+    cycle       text NOT NULL,
+    pages       integer NOT NULL CHECK (pages > 0),
+    who         text NOT NULL,
+    added_at    text NOT NULL
+);
 CREATE OR REPLACE FUNCTION csp_never_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '%% are never changed or deleted', TG_TABLE_NAME;
 END $$;
 """
-IMMUTABLE_TABLES = ("versions", "files", "settings")
+IMMUTABLE_TABLES = ("versions", "files", "settings", "plans")
 POSTGRESQL_TRIGGERS = "".join(
     f"CREATE OR REPLACE TRIGGER {t}_never_changed BEFORE UPDATE OR DELETE ON {t} "
     f"FOR EACH ROW EXECUTE FUNCTION csp_never_changed();\n"
@@ -149,6 +173,11 @@ FILES = sa.Table("files", META, sa.Column("sha256", sa.Text, primary_key=True), 
                  sa.Column("size", sa.BigInteger), sa.Column("data", sa.LargeBinary))
 SETTINGS = sa.Table("settings", META, sa.Column("name", sa.Text, primary_key=True),
                     sa.Column("value", sa.LargeBinary))
+PLANS = sa.Table(
+    "plans", META, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("sha256", sa.Text), sa.Column("filename", sa.Text), sa.Column("partnership", sa.Text),
+    sa.Column("cycle", sa.Text), sa.Column("pages", sa.Integer), sa.Column("who", sa.Text),
+    sa.Column("added_at", sa.Text))
 COLUMNS = "number, sha256, filename, who, published_at, note, summary, kind, rollback_of"
 ROW = [VERSIONS.c[name] for name in COLUMNS.split(", ")]
 LATEST = sa.select(*ROW).order_by(VERSIONS.c.number.desc()).limit(1)  # the per-rerun lookup
@@ -186,6 +215,22 @@ class Version:
     rollback_of: int | None
 
 
+@dataclass(frozen=True)
+class StoredPlan:
+    """A plan's PDF attached on the Data page: kept as its exact bytes (by sha256), never changed."""
+    id: int
+    sha256: str
+    filename: str
+    partnership: str
+    cycle: str
+    pages: int
+    who: str
+    added_at: str  # UTC, ISO 8601
+
+
+PLAN_ROW = [PLANS.c[name] for name in ("id", "sha256", "filename", "partnership", "cycle", "pages", "who", "added_at")]
+
+
 def _version(row) -> Version:
     number, sha, filename, who, when, note, summary, kind, rollback_of = row
     try:
@@ -201,6 +246,8 @@ ODS_HEAD = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 
 
 def _suffix(data: bytes) -> str:
+    if data[:4] != b"PK\x03\x04" and b"%PDF-" in data[:1024]:
+        return ".pdf"  # a plan (PDF readers allow a little before the header, as plans.extract does)
     return ".ods" if data[:4] == b"PK\x03\x04" and data[30:30 + len(ODS_HEAD)] == ODS_HEAD else ".xlsx"
 
 
@@ -309,6 +356,8 @@ class _FolderFiles:
         if suffix is None:
             ods = os.path.join(self.files, f"{sha}.ods")
             suffix = ".ods" if os.path.exists(ods) and not os.path.exists(ods[:-4] + ".xlsx") else ".xlsx"
+            if suffix == ".xlsx" and os.path.exists(ods[:-4] + ".pdf") and not os.path.exists(ods[:-4] + ".xlsx"):
+                suffix = ".pdf"
         return os.path.join(self.files, f"{sha}{suffix}")
 
     def read(self, _store: "Store", sha: str, number: int) -> bytes:
@@ -524,6 +573,59 @@ class Store:
         fields = self._fields(target.filename, who, note, target.summary)
         return self._insert(target.sha256, None, *fields, "rollback", target.number)
 
+    # ----------------------------------------------------------------- plans (PDFs)
+
+    def add_plan(self, data: bytes, filename: str, partnership: str, cycle: str, pages: int,
+                 who: str) -> StoredPlan:
+        """Keep a plan's PDF (exact bytes, by sha256, beside the workbooks) as the plan of
+        `partnership` for `cycle`. A later plan for the same pair is a new row that takes its place;
+        nothing is changed or deleted. The PDF is checked by the caller (plans.extract)."""
+        if not isinstance(data, (bytes, bytearray, memoryview)) or b"%PDF-" not in bytes(data[:1024]):
+            raise StoreError("Only the bytes of a PDF file can be kept as a plan.")
+        data = bytes(data)
+        fields = [str(x or "").strip() for x in (partnership, cycle, who)]
+        if not all(fields):
+            raise StoreError("A plan needs its partnership, its cycle and who is adding it.")
+        if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+            raise StoreError("A plan's page count must be a whole number of at least 1.")
+        filename = os.path.basename(str(filename or "").replace("\\", "/")).strip() or "plan.pdf"
+        sha = _sha256(data)
+        self._ensure()
+        self._files.put(self, sha, data)
+        with self._db("keep the plan", write=True) as con:
+            self._take_number(con)  # the same lock as a publish: ids in order, one writer at a time
+            number = con.execute(sa.select(sa.func.coalesce(sa.func.max(PLANS.c.id), 0) + 1)).scalar_one()
+            self._files.put_in(con, sha, data)
+            when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            con.execute(sa.insert(PLANS).values(id=number, sha256=sha, filename=filename, partnership=fields[0],
+                                                cycle=fields[1], pages=pages, who=fields[2], added_at=when))
+        return StoredPlan(number, sha, filename, fields[0], fields[1], pages, fields[2], when)
+
+    def plans(self) -> list[StoredPlan]:
+        """Every plan kept, newest first (one small query)."""
+        rows = self._read("read the list of plans",
+                          lambda con: con.execute(sa.select(*PLAN_ROW).order_by(PLANS.c.id.desc())).all())
+        return [StoredPlan(*row) for row in rows]
+
+    def read_plan(self, plan: StoredPlan) -> bytes:
+        """A plan's bytes, after checking they still have the sha256 they were kept with."""
+        if self.is_database:
+            data = self._read(f"read the plan {plan.filename}", lambda con: con.execute(
+                sa.select(FILES.c.data).where(FILES.c.sha256 == plan.sha256)).scalar())
+            data = None if data is None else bytes(data)
+        else:
+            try:
+                with open(self._files.path(plan.sha256, ".pdf"), "rb") as f:
+                    data = f.read()
+            except OSError:
+                data = None
+        if data is None:
+            raise StoreError(f"The plan {plan.filename} is missing from the store.")
+        if _sha256(data) != plan.sha256:
+            raise StoreError(f"The plan {plan.filename} has been changed or damaged since it was added (its "
+                             "checksum does not match), so it will not be used.")
+        return data
+
     # ----------------------------------------------------------------- failed sign-ins
     # The storage of auth.AttemptLimiter (auth.FailureStorage): small methods, no limits here.
 
@@ -680,7 +782,7 @@ class Store:
             with self._engine().begin() as con:
                 con.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
                 present = con.exec_driver_sql(
-                    "SELECT count(*) FROM pg_trigger WHERE tgname = 'settings_never_truncated'").scalar()
+                    "SELECT count(*) FROM pg_trigger WHERE tgname = 'plans_never_truncated'").scalar()
                 if not present:
                     con.exec_driver_sql(POSTGRESQL_SCHEMA)
                     con.exec_driver_sql(POSTGRESQL_TRIGGERS)
@@ -770,6 +872,10 @@ def migrate(source: str | os.PathLike, target: str) -> list[str]:
     for v in versions:
         if v.sha256 not in files:
             files[v.sha256] = src.read_bytes(v)  # refuses a missing or damaged file, naming the version
+    plans = src.plans()[::-1]
+    for plan in plans:
+        if plan.sha256 not in files:
+            files[plan.sha256] = src.read_plan(plan)  # refuses a missing or damaged PDF, naming it
     secret_path = os.path.join(src.folder, "label-secret")
     secret = None
     if os.path.exists(secret_path):
@@ -796,6 +902,17 @@ def migrate(source: str | os.PathLike, target: str) -> list[str]:
                 note=v.note, summary=json.dumps(v.summary, sort_keys=True, default=str, ensure_ascii=False),
                 kind=v.kind, rollback_of=v.rollback_of))
             copied += 1
+        kept = {row[0]: StoredPlan(*row) for row in con.execute(sa.select(*PLAN_ROW))}
+        plans_copied = 0
+        for plan in plans:
+            if plan.id in kept:
+                if kept[plan.id] != plan:
+                    raise StoreError(f"Plan {plan.id} in the database is not the folder's plan {plan.id}, so "
+                                     "nothing was copied: this database has a history of its own.")
+                continue
+            dst._files.put_in(con, plan.sha256, files[plan.sha256])
+            con.execute(sa.insert(PLANS).values(**{c.name: getattr(plan, c.name) for c in PLAN_ROW}))
+            plans_copied += 1
         extra = sorted(set(there) - {v.number for v in versions})
         if extra and copied:
             raise StoreError(f"The database already has version(s) {', '.join(map(str, extra))} that the folder "
@@ -813,7 +930,13 @@ def migrate(source: str | os.PathLike, target: str) -> list[str]:
         dst.read_bytes(v.number)
         if dst.get(v.number) != v:
             raise StoreError(f"Version {v.number} did not read back as it was written.")
+    there_now = {p.id: p for p in dst.plans()}
+    for plan in plans:
+        dst.read_plan(plan)
+        if there_now.get(plan.id) != plan:
+            raise StoreError(f"Plan {plan.id} did not read back as it was written.")
     return [f"Versions in the folder: {len(versions)}; copied now: {copied}; already in the database: {same}.",
+            f"Plans (PDFs) in the folder: {len(plans)}; copied now: {plans_copied}.",
             f"Files checked by sha256 in the folder and read back from the database: {len(files)}.",
             secret_line]
 

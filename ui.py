@@ -792,29 +792,41 @@ PLANS_RANKING = ("Passages are ranked by how much they use the criterion's words
 _MARK = '<mark style="background:#fff2a8;color:inherit;font-weight:700;text-decoration:underline">'
 
 
+def stored_plans() -> tuple[list, object]:
+    """The plans analysts attached (store.StoredPlan, newest first; one small query) and the store
+    they are read from; none while the store cannot be read (the shipped sample's plans still show)."""
+    from store import Store, StoreError
+
+    store = Store(datasource.store_location())
+    try:
+        return store.plans(), store
+    except StoreError:
+        return [], store
+
+
 def plan_files(v: View, cycle: str | None = None) -> list:
-    """The plans (plans.catalogue.PlanFile, by real names) of the view's workbook, of one cycle or all."""
+    """The plans (plans.catalogue.PlanFile, by real names) of the view's workbook, of one cycle or all:
+    those attached on the Data page, else the sample's made-up ones."""
     from plans import catalogue
 
-    return catalogue.plan_files(v.real_review or v.review, cycle)
+    kept, store = stored_plans()
+    return catalogue.plan_files(v.real_review or v.review, cycle, stored=kept, read=store.read_plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _served(sha: str, path: str) -> bool:
+def _served(sha: str, _plan) -> bool:
     """Put the plan where Streamlit's static serving finds it (static/plans/<sha256>.pdf, once per
     file: named by its content, it never changes), as its inert copy (plans.served: no scripts, forms
     or actions, which a browser's PDF viewer would run). False if that cannot be done."""
-    from plans import PlanError, sha256
+    from plans import PlanError
     from plans.served import inert_copy
 
     target = STATIC_PLANS / f"{sha}.pdf"
     try:
         if target.exists():
             return True
-        data = Path(path).read_bytes()
-        if sha256(data) != sha:
-            return False
-        copy = inert_copy(data, Path(path).name)
+        data = _plan.read()  # checked against its sha256
+        copy = inert_copy(data, _plan.filename or "the plan")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.part")
         partial.write_bytes(copy)
@@ -830,7 +842,7 @@ def plan_href(v: View, plan, page: int = 1) -> str | None:
     another partnership's plan (the plan itself names its partnership)."""
     if v.hide_names and plan.partnership != v.partnership:
         return None
-    if not _served(plan.sha256, str(plan.path)):
+    if not _served(plan.sha256, plan):
         return None
     return f"app/static/plans/{plan.sha256}.pdf#page={int(page)}"
 
@@ -868,8 +880,8 @@ def plan_evidence(v: View) -> None:
     heading("What the plan says on each criterion", anchor="plan-evidence")
     mine = [f for f in plan_files(v, v.cycle) if f.partnership == v.partnership]
     if not mine:
-        text(f"There is no plan of {v.partnership} for {v.cycle} in the dashboard. Plans are named in the "
-             "workbook's Plans sheet.")
+        text(f"There is no plan of {v.partnership} for {v.cycle} in the dashboard. Analysts attach plans on the "
+             "Data page.")
         return
     plan = mine[0]
     try:
@@ -914,7 +926,7 @@ def plan_search(v: View) -> None:
     real = v.real_review or v.review
     files = plan_files(v, v.cycle)
     if not files:
-        text(f"There are no plans for {v.cycle} in the dashboard. Plans are named in the workbook's Plans sheet.")
+        text(f"There are no plans for {v.cycle} in the dashboard. Analysts attach plans on the Data page.")
         return
     if v.review.illustrative:
         caption("Illustrative: these plans are made up for the sample (every page says so) and their text follows "

@@ -18,7 +18,7 @@ PER_PLAN = 3          # passages shown per plan, best first
 
 def index_of(plan: PlanFile) -> PlanIndex:
     """The plan extracted and indexed (once per sha256; the file is read only the first time)."""
-    return cached_index(plan.sha256) or plan_index(plan.read(), plan.path.name, plan.sha256)
+    return cached_index(plan.sha256) or plan_index(plan.read(), plan.filename or 'the plan', plan.sha256)
 
 
 def criterion_words(review: Review, criterion: str) -> str:

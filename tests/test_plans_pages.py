@@ -83,8 +83,8 @@ def test_the_picked_out_criterion_is_the_one_shown():
 
 def test_a_partnership_without_a_plan_is_told_so():
     at = partnership_page("Moray")
-    assert "<p>There is no plan of Moray for 2023-2026 in the dashboard. Plans are named in the workbook's Plans " \
-           "sheet.</p>" in markdown(at)
+    assert "<p>There is no plan of Moray for 2023-2026 in the dashboard. Analysts attach plans on the Data " \
+           "page.</p>" in markdown(at)
     assert not passages(at)
 
 

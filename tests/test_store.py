@@ -433,3 +433,52 @@ def test_an_ods_version_keeps_its_bytes_and_its_suffix(tmp_path):
     v3 = s.rollback(1, "ana@example.org")                     # a rollback points at the same .ods
     assert s.read_bytes(v3) == ods and v3.filename == "Review.ods"
     assert store._suffix(ods) == ".ods" and store._suffix(xlsx) == ".xlsx"
+
+
+# ---------------------------------------------------------------- plans (PDFs, issue 21)
+
+PDF_A = b"%PDF-1.7\n made-up plan A"
+PDF_B = b"%PDF-1.7\n made-up plan B, a newer upload"
+
+
+def test_plans_are_kept_exactly_listed_newest_first_and_never_changed(where):
+    s = Store(where)
+    a = s.add_plan(PDF_A, "C:\\plans\\fife.pdf", "Fife", "2023-2026", 19, "ana@example.org")
+    publish(s, "a workbook")  # workbooks and plans share the files, not their numbers
+    b = s.add_plan(PDF_B, "fife-v2.pdf", "Fife", "2023-2026", 20, "bo@example.org")
+    assert (a.id, b.id, a.filename, a.pages, a.who) == (1, 2, "fife.pdf", 19, "ana@example.org")
+    assert s.plans() == [b, a]
+    assert s.read_plan(a) == PDF_A and s.read_plan(b) == PDF_B
+    if not s.is_database:
+        assert os.path.exists(os.path.join(s.files, f"{a.sha256}.pdf"))  # the folder says what it is
+    with raw_sql(s) as con:
+        for statement in ["UPDATE plans SET partnership = 'Tayside'", "DELETE FROM plans"]:
+            with pytest.raises(Exception, match="never (changed|deleted)"):
+                con.execute(statement)
+    assert s.plans() == [b, a]
+
+
+def test_a_plan_that_is_not_a_pdf_or_lacks_its_pair_is_refused_and_nothing_kept(where):
+    s = Store(where)
+    for args, message in [((b"PK\x03\x04 a zip", "x.pdf", "Fife", "2023-2026", 3, "ana"), "Only the bytes of a PDF"),
+                          ((PDF_A, "x.pdf", "", "2023-2026", 3, "ana"), "needs its partnership"),
+                          ((PDF_A, "x.pdf", "Fife", "2023-2026", 0, "ana"), "page count"),
+                          ((PDF_A, "x.pdf", "Fife", "2023-2026", 3, " "), "who is adding")]:
+        with pytest.raises(StoreError, match=message):
+            s.add_plan(*args)
+    assert s.plans() == []
+
+
+def test_a_damaged_plan_is_refused_when_read(where):
+    s = Store(where)
+    plan = s.add_plan(PDF_A, "fife.pdf", "Fife", "2023-2026", 19, "ana")
+    if s.is_database:
+        with raw_sql(s) as con:
+            con.execute("ALTER TABLE files DISABLE TRIGGER USER")
+            con.execute("UPDATE files SET data = %s WHERE sha256 = %s", (PDF_A[:-1] + b"X", plan.sha256))
+            con.execute("ALTER TABLE files ENABLE TRIGGER USER")
+    else:
+        with open(os.path.join(s.files, f"{plan.sha256}.pdf"), "wb") as f:
+            f.write(PDF_A[:-1] + b"X")
+    with pytest.raises(StoreError, match="^The plan fife.pdf has been changed or damaged since it was added"):
+        s.read_plan(plan)

@@ -685,6 +685,110 @@ def _history_section(versions: list[Version], current: Version | None, who: str 
         st.caption(reason)
 
 
+# ------------------------------------------------------------------------------------ plans (issue 21)
+
+PLAN_UPLOAD = "plan_upload_round"   # bumped after plans are kept: a fresh, empty uploader
+
+
+def _plan_attachments(files, review) -> list:
+    """Each uploaded PDF checked and matched once (by name and content) for this session."""
+    from plans.attach import attachment
+
+    memo = st.session_state.setdefault("_plan_checked", {})
+    out = []
+    for f in files:
+        data = f.getvalue()
+        key = (f.name, hashlib.sha256(data).hexdigest())
+        if key not in memo:
+            memo[key] = attachment(data, f.name, review)
+        out.append(memo[key])
+    return out
+
+
+def _keep_plans(kept: list, who: str) -> None:
+    """on_click of "Keep these plans": each usable one stored; the rest say why not."""
+    done, failed = [], []
+    for a in kept:
+        try:
+            _store().add_plan(a.data, a.filename, a.partnership, a.cycle, a.pages, who)
+            done.append(f"{a.partnership}, {a.cycle}")
+        except StoreError as exc:
+            failed.append(str(exc))
+    said = (f"Kept {len(done)} plan(s): " + "; ".join(_md(d) for d in done)
+            + ". Each shows on its partnership's page and in Search the plans." if done else "")
+    if failed:
+        said += (" " if said else "") + "Not kept: " + " ".join(_md(f) for f in failed)
+    _flash("plans", "error" if failed and not done else "success", said)
+    st.session_state[PLAN_UPLOAD] = st.session_state.get(PLAN_UPLOAD, 0) + 1
+    st.session_state.pop("_plan_checked", None)
+
+
+def _plans_section(who: str | None, mode: str) -> None:
+    from plans import MAX_PLAN_BYTES
+    from plans.attach import check_choice
+
+    st.header("4. Plans", anchor="plans")
+    st.markdown("The plans the scores were made on, as PDFs: their passages show on each partnership's page, "
+                "beside its scores, and in Search the plans. Each file is kept exactly as uploaded, with who "
+                "added it and when; a newer file for the same partnership and cycle takes its place, and "
+                "nothing is deleted.")
+    try:
+        kept = _store().plans()
+    except StoreError as exc:
+        st.error(f"The plans kept cannot be read just now: {_md(exc)}", icon=":material/error:")
+        return
+    _show_flash("plans")
+    if kept:
+        seen, rows = set(), []
+        for p in kept:
+            rows.append({"Partnership": p.partnership, "Cycle": p.cycle, "File": p.filename, "Pages": str(p.pages),
+                         "Added (UTC)": p.added_at[:16].replace("T", " "), "By": p.who,
+                         "Used now": "" if (p.partnership, p.cycle) in seen else "Yes"})
+            seen.add((p.partnership, p.cycle))
+        ui.table(pd.DataFrame(rows))
+    else:
+        st.markdown("No plans have been added yet.")
+    loaded = st.session_state.get("_loaded")
+    review = loaded.review if loaded is not None else None
+    if who is None:
+        st.caption("Adding plans needs an analyst: sign in above." if mode != "off" else
+                   "Adding plans is switched off on this server, like publishing (see above).")
+        return
+    if review is None or not review.ok:
+        st.caption("Plans are matched to the partnerships of the published workbook, which cannot be read now.")
+        return
+    files = st.file_uploader(f"Plans (PDF, up to {MAX_PLAN_BYTES // 2**20} MB each)", type=["pdf"],
+                             accept_multiple_files=True, key=f"plan_upload_{st.session_state.get(PLAN_UPLOAD, 0)}",
+                             max_upload_size=MAX_PLAN_BYTES // 2**20,
+                             help="One or many plans at once. Each is matched to a partnership and cycle by its file "
+                                  "name (e.g. fife-2023-2026.pdf); change the match below if it is wrong.")
+    if not files:
+        return
+    partnerships = list(review.partnerships["partnership"])
+    cycles = [str(c) for c in review.cycles["cycle"]]
+    ready = []
+    for i, a in enumerate(_plan_attachments(files, review)):
+        with st.container(border=True):
+            if a.problem:
+                ui.text(ui.strong(a.filename), ": cannot be kept. ", a.problem)
+                continue
+            ui.text(ui.strong(a.filename), f": {a.pages} pages, text readable.")
+            left, right = st.columns(2)
+            a.partnership = left.selectbox(
+                "Whose plan", partnerships, key=f"plan_who_{i}_{a.filename}",
+                index=partnerships.index(a.partnership) if a.partnership in partnerships else None,
+                placeholder="Choose the partnership")
+            a.cycle = right.selectbox("Cycle", cycles, key=f"plan_cycle_{i}_{a.filename}",
+                                      index=cycles.index(a.cycle) if a.cycle in cycles else None)
+            why = check_choice(a, partnerships, cycles)
+            if why:
+                ui.caption(why)
+            else:
+                ready.append(a)
+    st.button(f"Keep {len(ready)} plan(s)", key="keep_plans", type="primary", disabled=not ready,
+              on_click=_keep_plans, args=(ready, who), icon=":material/upload_file:")
+
+
 # ------------------------------------------------------------------------------------ page
 
 st.title("Data: upload and publish")
@@ -720,6 +824,7 @@ baseline, against = _baseline(current, published)
 checked = _check_section(baseline, against, current is None)
 who = _publish_section(mode, secrets, checked, current)
 _history_section(versions, current, who, mode)
+_plans_section(who, mode)
 if (shown := st.session_state.get("_loaded")) is not None and shown.review is not None and shown.review.ok:
     st.header("Download the data", anchor="download-data")
     ui.download_data(ui.view())   # the data this session shows, as a statistics spreadsheet

@@ -81,3 +81,46 @@ def test_hidden_names_in_search_results_as_the_browser_shows_them(page, sample_a
     hrefs = {a.get_attribute("href") for a in main.locator("a[href*='static/plans']").all()}
     assert hrefs and all(MANIFEST["Fife"]["sha256"] in h for h in hrefs)
     screenshot(page, "plans-search-hidden-desktop")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_an_analyst_attaches_a_plan_and_its_page_link_opens_it(browser, tmp_path, width):
+    """Issue 21.1 as a person meets it: sign in on the Data page, choose a PDF in the plans' file chooser,
+    see it matched by its name, keep it; Moray (no plan before) then has passages whose link opens it."""
+    from test_upload import _PasscodeApp
+
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    plan = tmp_path / "moray-2023-2026.pdf"
+    plan.write_bytes((ROOT / "data" / "plans" / MANIFEST["Glasgow City"]["file"]).read_bytes())
+    app = _PasscodeApp(tmp_path / "run", "open sesame")
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    try:
+        open_page(page, f"{app.url}/data", wait_for_chart=False)
+        page.get_by_label("Your name").fill("Ana Analyst")
+        page.get_by_label("Analysts' passcode").fill("open sesame")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.body.innerText.includes('Signed in as')", timeout=60000)
+        wait_idle(page, delay=300)
+        chooser = page.locator('[data-testid="stFileUploader"]').filter(has_text="Plans (PDF")
+        chooser.locator('input[type="file"]').set_input_files(str(plan))
+        page.wait_for_function("() => document.body.innerText.includes('19 pages, text readable')", timeout=60000)
+        wait_idle(page, delay=300)
+        main = page.locator('[data-testid="stMain"]')
+        screenshot(page, f"data-plans-attach-{'phone' if width < 500 else 'desktop'}")
+        keep = page.get_by_role("button", name="Keep 1 plan(s)")
+        keep.focus()
+        page.keyboard.press("Enter")                                   # by keyboard
+        page.wait_for_function("() => document.body.innerText.includes('Kept 1 plan(s)')", timeout=60000)
+        wait_idle(page, delay=300)
+        assert "Moray, 2023-2026" in main.inner_text()
+        listed = page.locator("table.csp-literal-table").last.inner_text()
+        assert "moray-2023-2026.pdf" in listed and "Ana Analyst" in listed and "19" in listed
+        open_page(page, f"{app.url}/partnership?cycle=2023-2026&partnership=Moray")
+        link = page.locator(".csp-passage").first.get_by_role("link", name=re.compile("Open the plan at page"))
+        response = page.request.get(link.evaluate("a => a.href").split("#")[0])
+        assert response.status == 200 and response.headers["content-type"].startswith("application/pdf")
+        assert plans.extract(response.body()).passages == plans.extract(plan.read_bytes()).passages
+    finally:
+        context.close()
+        app.stop()
