@@ -22,6 +22,11 @@ Two backends, one code path (SQLAlchemy Core: every query below runs on both):
   consecutive and in order; triggers refuse UPDATE, DELETE and TRUNCATE on versions, files and
   settings, so nothing is rewritten in place even by a client that bypasses this module.
 
+``plans`` (both backends): the plans' PDFs attached on the Data page, one row each (partnership,
+cycle, file name, pages, who, when), their bytes kept like a workbook's (``files/<sha256>.pdf``, or a
+``files`` row); rows are only inserted (the newest for a partnership and cycle is its plan), and
+triggers refuse UPDATE and DELETE.
+
 ``failed_signins`` (both backends): one row per wrong passcode (a key, a time), counted by
 auth.AttemptLimiter through `record_failure`, `failures_since`, `clear` and `discard`, so sign-in
 limits survive a restart and are shared by every process (and every server) on the store.
