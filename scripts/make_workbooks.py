@@ -503,6 +503,9 @@ HOW_TO = [
     ("National figures", "The published counts per criterion. The dashboard uses them to check "
                          "the counts from Scores; add rows when a new national review is "
                          "published."),
+    ("Plans", "Optional: one row per plan, with its Partnership and Cycle (from the lists), its Title, its "
+              "public web address (Link, https:// only) and its number of Pages. Attach the plans' PDFs on "
+              "the dashboard's Data page."),
     ("All", "Save as an Excel Workbook (.xlsx), or in LibreOffice Calc as an ODF Spreadsheet (.ods), and "
             "upload it. The dashboard lists every problem it "
             "finds with its sheet, row and column, so they can all be fixed in one go."),
@@ -522,6 +525,7 @@ def template_sheets() -> dict[str, list[list]]:
         "Scores": [SCORES_HEADERS],
         "Themes 2019": ref["Themes 2019"],
         "National figures": ref["National figures"],
+        "Plans": [PLANS_HEADERS],
         "About": TEMPLATE_ABOUT,
     }
 
@@ -601,7 +605,7 @@ def template_dropdowns() -> list[DropDown]:
     partnerships = f"Partnerships!$A$2:$A${len(PARTNERSHIPS) + 1}"
     cycles = "Cycles!$A$2:$A$12"  # room for new cycles under the three given
     out = []
-    for sheet in ("Submissions", "Scores"):
+    for sheet in ("Submissions", "Scores", "Plans"):
         out.append(DropDown(sheet, 1, 1, 2, last, partnerships, *partnership))
         out.append(DropDown(sheet, 2, 2, 2, last, cycles, *cycle))
     out.append(DropDown("Submissions", 4, 4, 2, last, ("yes", "no"), "Draft",
