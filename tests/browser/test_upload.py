@@ -68,7 +68,7 @@ def test_an_ods_saved_by_libreoffice_is_taken_and_its_errors_named(sample_app, p
     screenshot(page, "data-ods-upload-desktop")
     assert "'messy-review.ods' has 4 error(s)" in text and "Fix the errors in LibreOffice Calc" in text
     assert "'Sowth' is not a partnership in sheet Partnerships: did you mean 'South'?" in text
-    table = main.locator('[data-testid="stTable"]').first.inner_text()
+    table = main.locator("table.csp-literal-table").first.inner_text()
     assert "Submissions" in table and "C (Submitted)" in table and "A (partnership)" in table
     assert page.locator('[data-testid="stException"]').count() == 0
 
