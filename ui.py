@@ -814,24 +814,30 @@ def plan_files(v: View, cycle: str | None = None) -> list:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _served(sha: str, _plan) -> bool:
+def _serve(sha: str, _plan) -> bool:
     """Put the plan where Streamlit's static serving finds it (static/plans/<sha256>.pdf, once per
     file: named by its content, it never changes), as its inert copy (plans.served: no scripts, forms
-    or actions, which a browser's PDF viewer would run). False if that cannot be done."""
-    from plans import PlanError
+    or actions, which a browser's PDF viewer would run). Raises if that cannot be done (not cached:
+    a store that was not answering is asked again next time)."""
     from plans.served import inert_copy
 
     target = STATIC_PLANS / f"{sha}.pdf"
-    try:
-        if target.exists():
-            return True
+    if not target.exists():
         data = _plan.read()  # checked against its sha256
         copy = inert_copy(data, _plan.filename or "the plan")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.part")
         partial.write_bytes(copy)
         partial.replace(target)
-        return True
+    return True
+
+
+def _served(sha: str, plan) -> bool:
+    """True once the plan's inert copy is served; False while that cannot be done."""
+    from plans import PlanError
+
+    try:
+        return _serve(sha, plan)
     except (OSError, PlanError):
         return False
 
