@@ -394,6 +394,15 @@ def test_oidc_user_not_on_the_list_cannot_publish(store_folder):
     assert len(versions(store_folder)) == 1
 
 
+def test_oidc_user_on_the_list_whose_email_is_unverified_cannot_publish_and_is_told_why(store_folder):
+    at = open_page(OIDC_SECRETS, user={"is_logged_in": True, "email": "ana@example.org", "email_verified": False})
+    assert "whose email your sign-in provider has not verified" in texts(at.warning)
+    assert "not on this dashboard's list" not in texts(at.warning)
+    upload(at, GOOD)
+    assert not [b for b in at.button if b.key in ("publish-button", "rollback-button")]
+    assert versions(store_folder) == []
+
+
 def test_oidc_signed_out_user_is_offered_sign_in(store_folder):
     at = open_page(OIDC_SECRETS, user={"is_logged_in": False})
     assert button(at, "Sign in")

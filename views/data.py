@@ -488,8 +488,11 @@ def _sign_in_section(mode: str, secrets: Mapping) -> str | None:
         if user.get("is_logged_in"):
             email = user.get("email")
             account = _md(email) if email else "an account that gives no email address"
-            st.warning(f"**You cannot publish or roll back versions.** You are signed in as {account}, which is "
-                       "not on this dashboard's list of analysts. You can still check and preview a workbook. "
+            unverified = auth.email_allowed(email, secrets)  # on the list: refused only as unverified
+            why = ("whose email your sign-in provider has not verified, so it cannot publish here"
+                   if unverified else "which is not on this dashboard's list of analysts")
+            st.warning(f"**You cannot publish or roll back versions.** You are signed in as {account}, {why}. "
+                       "You can still check and preview a workbook. "
                        "If you should be able to publish, ask whoever runs the dashboard to add your email to "
                        "the list (`[analysts] emails` in its secrets), or sign out and sign in with another "
                        "account.", icon=":material/lock:")
