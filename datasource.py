@@ -85,10 +85,15 @@ def configure_store(url: str | None) -> None:
     _from_secrets = str(url).strip() if url else None
 
 
+def is_database_url(location) -> bool:
+    """A PostgreSQL URL (the store's second backend), not a folder. Here rather than in store.py so
+    that finding the store does not import SQLAlchemy (a cold start with the folder store never does)."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgresql+psycopg://",
+                                                              "postgres://"))
+
+
 def store_location() -> str | Path:
     """Where published versions are: a PostgreSQL URL (a str) or a folder (a Path)."""
-    from store import is_database_url
-
     location = os.environ.get("CSP_STORE") or _from_secrets
     if location and is_database_url(location):
         return location

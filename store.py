@@ -270,9 +270,7 @@ def _fsync_dir(path: str) -> None:
         os.close(fd)
 
 
-def is_database_url(location) -> bool:
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgresql+psycopg://",
-                                                              "postgres://"))
+from datasource import is_database_url  # noqa: E402 (one definition; datasource imports no store)
 
 
 # ------------------------------------------------------------------------------ engines
