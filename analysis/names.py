@@ -102,17 +102,19 @@ def other_names(review: Review, keep: str) -> list[str]:
 
 def _name_pattern(name: str) -> str:
     """A name as a whole-word pattern that also matches the ways people write it: any spacing, "&" or
-    "and" (with or without spaces: "Perth&Kinross"), a hyphen or a space ("Na h-Eileanan" and
-    "Na h Eileanan"). Case is ignored by the caller."""
+    "and" (with or without spaces: "Perth&Kinross"), a hyphen, an underscore or a space ("Na h-Eileanan",
+    "Na h Eileanan", "glasgow_city"). Case is ignored by the caller."""
     words = [w for w in re.split(r"[\s\-]+|(&)", name) if w]
     parts = [r"(?:&|and)" if w == "&" or w.lower() == "and" else re.escape(w) for w in words]
     gaps = []
     for a, b in zip(parts, parts[1:]):
-        gaps.append(r"\s*" if "(?:&|and)" in (a, b) else r"[\s\-]+")
+        gaps.append(r"[\s_]*" if "(?:&|and)" in (a, b) else r"[\s\-_]+")
     pattern = parts[0] if parts else ""
     for gap, part in zip(gaps, parts[1:]):
         pattern += gap + part
-    return r"(?<!\w)" + pattern + r"(?!\w)"
+    # a whole word between anything but letters: "_" and digits part words in file names
+    # ("tayside_csp_2023.pdf", "fife2023.pdf"), as plans.attach reads them
+    return r"(?<![^\W\d_])" + pattern + r"(?![^\W\d_])"
 
 
 @functools.lru_cache(maxsize=64)

@@ -8,18 +8,21 @@ from __future__ import annotations
 import os
 import re
 import stat
+from pathlib import Path
 
 import pytest
 
 from analysis import names as NM
 from analysis import peers as P
-from apptools import (choose, document_text, download_keys, everything, find_names, go, hide_names,  # noqa: F401
+from apptools import (choose, document_text, download_keys, everything, find_names, footer, go, hide_names,  # noqa: F401
                       media, names_and_aliases, open_app, page_strings, table_with, texts, title)
 from builders import make_review, make_sheets, workbook_bytes
 from charts import peers as C
 from loaders import read_workbook
 from store import Store
 import report
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NOW = "2023-2026"
 BIG = ["Fife", "Angus", "Moray", "Highland", "Orkney Islands", "Shetland Islands"]  # 6: shown
@@ -265,3 +268,20 @@ def test_the_sidebar_offers_no_small_or_named_peer_group_while_names_are_hidden(
     assert at.sidebar.selectbox(key="peer").options == ["Big", "Dundee and friends", "Small"]
     hide_names(at)
     assert at.sidebar.selectbox(key="peer").options == ["Big"]
+
+
+def test_names_in_file_names_are_scrubbed_between_underscores_and_digits(tmp_path, monkeypatch):
+    """A file name parts its words with "_" or digits ("tayside_csp_2023.pdf", as plans.attach reads
+    it): with names hidden the footer's file name shows a label there, not the name."""
+    r = make_review(make_sheets(partnerships=["Fife", "Glasgow City", "Tayside"], peer_groups={}))
+    mapping = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    out = NM.scrub_text("tayside_csp_2023.pdf, glasgow_city2023.xlsx, fife_x, Taysider", r, "Fife", mapping)
+    assert out == f"{mapping['Tayside']}_csp_2023.pdf, {mapping['Glasgow City']}2023.xlsx, fife_x, Taysider"
+    path = tmp_path / "csp_review_tayside_2023.xlsx"
+    path.write_bytes((ROOT / "data" / "sample-review.xlsx").read_bytes())
+    monkeypatch.setenv("CSP_WORKBOOK", str(path))
+    at = open_app()
+    choose(at, "partnership", "Fife")
+    assert "tayside" in footer(at)
+    hide_names(at)
+    assert "tayside" not in footer(at).lower() and "csp_review_Partnership " in footer(at)
