@@ -127,16 +127,27 @@ def _scrub_pattern(targets: tuple[tuple[str, str | None], ...]):
 
 
 def _scrub_targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tuple:
-    targets = []  # (name as written, replacement or None to leave it)
+    """(name as written, replacement or None to leave it): every partnership's name and aliases, and
+    its councils and health board (a plan's text names them: "Dundee City Council" tells whose it is).
+    Another partnership's council becomes its label, a health board "a health board" (one board may
+    serve several partnerships); the chosen partnership's own names, councils and board stay."""
+    targets, own = [], set()
     frame = review.partnerships
-    aliases = frame["aliases"].tolist() if "aliases" in frame.columns else [""] * len(frame)
-    for partnership, alias in zip(frame["partnership"].tolist(), aliases):
-        names = [partnership] + _split_aliases(alias)
+    column = lambda name: frame[name].tolist() if name in frame.columns else [""] * len(frame)  # noqa: E731
+    rows = list(zip(frame["partnership"].tolist(), column("aliases"), column("local_authorities"),
+                    column("health_board")))
+    for partnership, alias, councils, board in rows:
         if partnership == keep:
-            targets.extend((n, None) for n in names)
-        else:
-            label = mapping.get(partnership) or "another partnership"
-            targets.extend((n, label) for n in names)
+            own = {n.casefold() for n in [partnership, *_split_aliases(alias), *_split_aliases(councils),
+                                           *_split_aliases(board)]}
+            targets.extend((n, None) for n in own)
+    for partnership, alias, councils, board in rows:
+        if partnership == keep:
+            continue
+        label = mapping.get(partnership) or "another partnership"
+        targets.extend((n, label) for n in [partnership, *_split_aliases(alias)])
+        targets.extend((n, label) for n in _split_aliases(councils) if n.casefold() not in own)
+        targets.extend((n, "a health board") for n in _split_aliases(board) if n.casefold() not in own)
     return tuple(targets)
 
 

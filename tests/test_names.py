@@ -101,7 +101,8 @@ def test_hidden_review_has_no_other_name_anywhere(review):
     mapping = NM.labels(review.partnerships["partnership"], "Fife", KEY)
     assert hidden.criteria["name"].iloc[1] == f"Links with {mapping['Orkney Islands']}"
     assert hidden.themes["finding"].iloc[0] == f"{mapping['Angus']} and {mapping['Perth & Kinross']} led the way"
-    assert hidden.about == f"Prepared with the help of {mapping['Shetland Islands']} council."
+    # "Shetland Islands council" is its council (the Partnerships sheet's "Shetland Islands Council"): its label
+    assert hidden.about == f"Prepared with the help of {mapping['Shetland Islands']}."
     # no council, health board or alias beside a label; the chosen partnership keeps its own
     p = hidden.partnerships.set_index("partnership")
     assert p.loc["Fife", "local_authorities"] == "Fife Council"

@@ -3,6 +3,7 @@ plans page, on the shipped sample's made-up plans; hidden names in both; passage
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -178,3 +179,23 @@ def test_hidden_names_in_search_results_and_evidence():
     at.selectbox(key="evidence_criterion").select("15").run()
     strings = page_strings(at)
     assert find_names(strings, others) == [], find_names(strings, others)
+
+
+def test_hidden_names_cover_the_councils_and_health_boards_a_plan_names():
+    """A real plan names its councils and health board ("Dundee City Council", "NHS Tayside"): with
+    names hidden they tell whose plan it is as surely as its name, so they go too (the viewer's own stay)."""
+    from plan_pdfs import pdf_bytes
+    from store import Store
+
+    words = ("Angus Council, Dundee City Council, Perth and Kinross Council and NHS Tayside share family support. "
+             "NHS Fife and Fife Council share family support too.")
+    data = pdf_bytes([words])
+    Store(os.environ["CSP_STORE"]).add_plan(data, "tayside.pdf", "Tayside", CYCLE, 1, "ana")
+    at = search_page()
+    choose(at, "partnership", "Fife")
+    hide_names(at)
+    search(at, "family support")
+    (shown,) = [words_of(p) for p in passages(at) if "share family support" in words_of(p)]
+    for named in ("Angus", "Dundee", "Perth", "Kinross", "Tayside"):
+        assert named not in shown, shown
+    assert "Council, Partnership " in shown and "a health board share" in shown and "NHS Fife and Fife Council" in shown
