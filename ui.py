@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
@@ -247,6 +248,7 @@ def sidebar(loaded: Loaded, page_path: str = "") -> None:
                   help="Replace every other partnership's name with a neutral label in charts, "
                        "tables and downloads, so the view can be shown outside the partnership.")
         go_to(loaded)
+        unname_plan_query(loaded)
         _copy_link(data={"query": share_query(page_path)}, key="copy-link")
 
 
@@ -918,6 +920,30 @@ def plan_evidence(v: View) -> None:
     caption(PLANS_RANKING)
 
 
+def unname_plan_query(loaded: Loaded) -> None:
+    """With names hidden, Search the plans' words without other partnerships' names, councils and
+    health boards (before the sidebar's link and the page use them): results for a name would say
+    which label is whose, and the page, its box and its address would show the name."""
+    from analysis import names
+
+    review = loaded.review
+    asked = str(st.session_state.get("plan_query", st.query_params.get("plan_query", "")) or "")
+    if not st.session_state.get("hide") or not asked or review is None or not review.ok:
+        return
+    keep = st.session_state.get("partnership")
+    keep = keep if keep in set(review.partnerships["partnership"]) else ""
+    mapping = names.labels(review.partnerships["partnership"], keep, _label_key(loaded))
+    shown = names.scrub_text(asked, review, keep, mapping)
+    if shown == asked:
+        return
+    put = {label for real, label in mapping.items() if real != keep} | {"a health board", "another partnership"}
+    pattern = "|".join(re.escape(n) for n in sorted(put, key=len, reverse=True))
+    unnamed = " ".join(re.sub(pattern, " ", shown).split())
+    st.session_state["plan_query"] = st.session_state["_plan_query_unnamed"] = unnamed
+    if "plan_query" in st.query_params:
+        st.query_params["plan_query"] = unnamed
+
+
 def plan_search(v: View) -> None:
     """The search across plans: every plan of the cycle, or only those at a level on a criterion
     and of a peer group; results grouped by plan, with pages, passages and the query's words marked."""
@@ -934,6 +960,8 @@ def plan_search(v: View) -> None:
     query = st.text_input("Search the plans for", key="plan_query", bind="query-params", max_chars=200,
                           placeholder="e.g. family support, collective budget",
                           help="Words to find. Leave empty and choose a criterion to search with its own words.")
+    if v.hide_names and st.session_state.get("_plan_query_unnamed") == query:
+        caption("Other partnerships' names are taken out of the search while their names are hidden.")
     crit = v.review.criteria
     ids = [str(c) for c in crit["criterion"]]
     names = dict(zip(ids, crit["name"].astype(str)))

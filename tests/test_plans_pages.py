@@ -199,3 +199,27 @@ def test_hidden_names_cover_the_councils_and_health_boards_a_plan_names():
     for named in ("Angus", "Dundee", "Perth", "Kinross", "Tayside"):
         assert named not in shown, shown
     assert "Council, Partnership " in shown and "a health board share" in shown and "NHS Fife and Fife Council" in shown
+
+
+@pytest.mark.parametrize("by", ["typed", "address"])
+def test_with_names_hidden_another_partnership_s_name_is_not_searched_for(by):
+    """Searching 'Tayside' with names hidden listed only Tayside's plan under its label, and the page
+    and its address said 'Tayside': the name is taken out of the words (also from a shared link)."""
+    if by == "typed":
+        at = search_page()
+        choose(at, "partnership", "Fife")
+        hide_names(at)
+        search(at, "Tayside family support")
+    else:
+        from apptools import APP
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"cycle": CYCLE, "partnership": "Fife", "hide": "true",
+                                "plan_query": "Tayside family support"})
+        at.run()
+        go(at, "views/plans.py")
+    strings = page_strings(at)
+    assert find_names(strings, names_and_aliases(SAMPLE, "Fife")) == []
+    assert at.text_input(key="plan_query").value == "family support"
+    assert "Other partnerships' names are taken out of the search" in " ".join(c.value for c in at.main.caption)
+    assert "<code>family support</code>" in " ".join(markdown(at)) and len(groups(at)) > 1
