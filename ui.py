@@ -920,28 +920,39 @@ def plan_evidence(v: View) -> None:
     caption(PLANS_RANKING)
 
 
-def unname_plan_query(loaded: Loaded) -> None:
-    """With names hidden, Search the plans' words without other partnerships' names, councils and
-    health boards (before the sidebar's link and the page use them): results for a name would say
-    which label is whose, and the page, its box and its address would show the name."""
+def _unnamed_words(loaded: Loaded, words: str) -> str:
+    """`words` without other partnerships' names, councils and health boards (names hidden)."""
     from analysis import names
 
     review = loaded.review
-    asked = str(st.session_state.get("plan_query", st.query_params.get("plan_query", "")) or "")
-    if not st.session_state.get("hide") or not asked or review is None or not review.ok:
-        return
+    if not words or review is None or not review.ok:
+        return words
     keep = st.session_state.get("partnership")
     keep = keep if keep in set(review.partnerships["partnership"]) else ""
     mapping = names.labels(review.partnerships["partnership"], keep, _label_key(loaded))
-    shown = names.scrub_text(asked, review, keep, mapping)
-    if shown == asked:
-        return
+    shown = names.scrub_text(words, review, keep, mapping)
+    if shown == words:
+        return words
     put = {label for real, label in mapping.items() if real != keep} | {"a health board", "another partnership"}
     pattern = "|".join(re.escape(n) for n in sorted(put, key=len, reverse=True))
-    unnamed = " ".join(re.sub(pattern, " ", shown).split())
+    return " ".join(re.sub(pattern, " ", shown).split())
+
+
+def unname_plan_query(loaded: Loaded) -> None:
+    """With names hidden, Search the plans' words without other partnerships' names, councils and
+    health boards (before the sidebar's link and the page use them): results for a name would say
+    which label is whose, and the page, its box and its address would show the name. (On a page's
+    first load Streamlit gives the box the address's words whatever is set here: `plan_search`
+    then runs the page again once, when this takes effect.)"""
+    asked = str(st.session_state.get("plan_query", st.query_params.get("plan_query", "")) or "")
+    if not st.session_state.get("hide") or (unnamed := _unnamed_words(loaded, asked)) == asked:
+        return
     st.session_state["plan_query"] = st.session_state["_plan_query_unnamed"] = unnamed
-    if "plan_query" in st.query_params:
-        st.query_params["plan_query"] = unnamed
+    try:   # the address too, until the box is bound to it (then the box's value is the address's)
+        if "plan_query" in st.query_params:
+            st.query_params["plan_query"] = unnamed
+    except st.errors.StreamlitAPIException:
+        pass
 
 
 def plan_search(v: View) -> None:
@@ -960,6 +971,12 @@ def plan_search(v: View) -> None:
     query = st.text_input("Search the plans for", key="plan_query", bind="query-params", max_chars=200,
                           placeholder="e.g. family support, collective budget",
                           help="Words to find. Leave empty and choose a criterion to search with its own words.")
+    if v.hide_names and (unnamed := _unnamed_words(st.session_state.get("_loaded") or load(), query)) != query:
+        # the box took the address's words on the page's first load: run again, once, with them taken out
+        if st.session_state.get("_plan_query_rerun") != query:
+            st.session_state["_plan_query_rerun"] = query
+            st.rerun()
+        query = st.session_state["_plan_query_unnamed"] = unnamed
     if v.hide_names and st.session_state.get("_plan_query_unnamed") == query:
         caption("Other partnerships' names are taken out of the search while their names are hidden.")
     crit = v.review.criteria

@@ -83,6 +83,26 @@ def test_hidden_names_in_search_results_as_the_browser_shows_them(page, sample_a
     screenshot(page, "plans-search-hidden-desktop")
 
 
+def test_with_names_hidden_a_name_in_a_shared_search_link_is_taken_out(page, sample_app):
+    """A link with names hidden that searches 'Tayside': the address, the box and the page say
+    'family support' only (searching the name listed only Tayside's plan, under its label); the
+    same for a name typed in the box."""
+    open_page(page, sample_app.url + "/plans?cycle=2023-2026&partnership=Fife&hide=true"
+                                      "&plan_query=Tayside+family+support", wait_for_chart=False)
+    page.wait_for_selector(".csp-passage", timeout=60000)
+    wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    box = page.get_by_role("textbox", name="Search the plans for")
+    assert "tayside" not in main.inner_text().lower() and "tayside" not in page.url.lower()
+    assert box.input_value() == "family support" and "names are taken out of the search" in main.inner_text()
+    box.fill("Highland budget")                     # typed, too
+    box.press("Enter")
+    page.wait_for_function("() => !location.search.includes('family')", timeout=60000)
+    wait_idle(page)
+    assert "highland" not in main.inner_text().lower() and "highland" not in page.url.lower()
+    assert box.input_value() == "budget"
+
+
 @pytest.mark.parametrize("width", [1400, 390])
 def test_an_analyst_attaches_a_plan_and_its_page_link_opens_it(browser, tmp_path, width):
     """Issue 21.1 as a person meets it: sign in on the Data page, choose a PDF in the plans' file chooser,
