@@ -895,7 +895,7 @@ def plan_evidence(v: View) -> None:
         caption(PLANS_ILLUSTRATIVE)
     href = plan_href(v, plan, 1)
     title_words = v.shown(plan.title) or f"{v.partnership}'s plan, {v.cycle}"
-    text(strong(title_words), f" ({index.text.pages} pages)",
+    text(strong(title_words), f" ({index.text.pages} page{'s' if index.text.pages != 1 else ''})",
          Html(" · " + _plan_link(href, "Open the plan")) if href else "")
     if plan.link:
         caption("Published at ", Html(f"<code>{literal.for_page(plan.link)}</code>"))
