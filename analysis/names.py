@@ -141,13 +141,15 @@ def _scrub_targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tup
             own = {n.casefold() for n in [partnership, *_split_aliases(alias), *_split_aliases(councils),
                                            *_split_aliases(board)]}
             targets.extend((n, None) for n in own)
+    # a council or board written as a partnership's name ("Highland") is that partnership's name
+    skip = own | {n.casefold() for partnership, alias, _, _ in rows for n in [partnership, *_split_aliases(alias)]}
     for partnership, alias, councils, board in rows:
         if partnership == keep:
             continue
         label = mapping.get(partnership) or "another partnership"
         targets.extend((n, label) for n in [partnership, *_split_aliases(alias)])
-        targets.extend((n, label) for n in _split_aliases(councils) if n.casefold() not in own)
-        targets.extend((n, "a health board") for n in _split_aliases(board) if n.casefold() not in own)
+        targets.extend((n, label) for n in _split_aliases(councils) if n.casefold() not in skip)
+        targets.extend((n, "a health board") for n in _split_aliases(board) if n.casefold() not in skip)
     return tuple(targets)
 
 

@@ -286,3 +286,17 @@ def test_names_in_file_names_are_scrubbed_between_underscores_and_digits(tmp_pat
     assert "tayside" in footer(at)
     hide_names(at)
     assert "tayside" not in footer(at).lower() and "csp_review_Partnership " in footer(at)
+
+
+def test_councils_and_health_boards_are_scrubbed_and_a_board_named_as_a_partnership_stays_its_label():
+    sheets = make_sheets(partnerships=["Fife", "Argyll and Bute", "Highland", "Tayside"], peer_groups={})
+    for row in sheets["Partnerships"][1:]:
+        if row[0] == "Argyll and Bute":
+            row[2] = "Highland"                               # its board written as another partnership's name
+        if row[0] == "Tayside":
+            row[1] = "Angus; Dundee City"
+    r = make_review(sheets)
+    assert r.ok, r.errors
+    m = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    out = NM.scrub_text("Highland; Dundee City Council; NHS Tayside; Fife Council; NHS Fife", r, "Fife", m)
+    assert out == f"{m['Highland']}; {m['Tayside']} Council; a health board; Fife Council; NHS Fife"
