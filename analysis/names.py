@@ -46,8 +46,9 @@ PROTECTS = (f"With other partnerships' names hidden, every other partnership is 
             "(\"Partnership A\", \"Partnership B\", ...) on every page, chart, table, download and report. "
             "The letters are dealt by a secret kept on the dashboard's server, so the published list of "
             "partnerships cannot be used to work out which label is which. Councils, health boards and other "
-            "spellings of those partnerships are left out, names written in the workbook's own text are "
-            "replaced by their labels, and a peer group of fewer than "
+            "spellings of those partnerships are left out; their names and councils written in the workbook's "
+            "own text and in the plans are replaced by their labels (a health board by \"a health board\"), "
+            "and are not searched for in the plans; and a peer group of fewer than "
             f"{MIN_GROUP} partnerships is not shown or compared with. The map of partnerships is hidden.")
 DOES_NOT_PROTECT = ("It is for showing a view to others (a screen, a download, a report), not a lock: "
                     "anyone using the dashboard can switch it off, or choose another partnership, and see "
