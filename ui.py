@@ -891,7 +891,7 @@ def plan_evidence(v: View) -> None:
     except PlanError as exc:
         text(exc.message)
         return
-    if v.review.illustrative:
+    if plan.path is not None:   # the sample's made-up plan (an attached one is whatever was attached)
         caption(PLANS_ILLUSTRATIVE)
     href = plan_href(v, plan, 1)
     title_words = v.shown(plan.title) or f"{v.partnership}'s plan, {v.cycle}"
@@ -965,9 +965,13 @@ def plan_search(v: View) -> None:
     if not files:
         text(f"There are no plans for {v.cycle} in the dashboard. Analysts attach plans on the Data page.")
         return
-    if v.review.illustrative:
+    made_up = {f.sha256 for f in files if f.path is not None}   # the sample's; an attached plan is not made up
+    if made_up and len(made_up) == len({f.sha256 for f in files}):
         caption("Illustrative: these plans are made up for the sample (every page says so) and their text follows "
                 "the made-up scores. They are not any partnership's real plan.")
+    elif made_up:
+        caption("Illustrative: the plans marked so are made up for the sample; the others were attached on the "
+                "Data page.")
     query = st.text_input("Search the plans for", key="plan_query", bind="query-params", max_chars=200,
                           placeholder="e.g. family support, collective budget",
                           help="Words to find. Leave empty and choose a criterion to search with its own words.")
@@ -1026,6 +1030,8 @@ def plan_search(v: View) -> None:
             if first is None and v.hide_names:
                 caption("This plan cannot be opened while other partnerships' names are hidden: the plan itself "
                         "names its partnership.")
+            if plan.path is not None and len(made_up) < len({f.sha256 for f in files}):
+                caption(PLANS_ILLUSTRATIVE)
             for hit in group_found.hits:
                 passage(v, hit, plan_href(v, plan, hit.passage.page), query=words)
             if group_found.more:

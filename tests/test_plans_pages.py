@@ -223,3 +223,23 @@ def test_with_names_hidden_another_partnership_s_name_is_not_searched_for(by):
     assert at.text_input(key="plan_query").value == "family support"
     assert "Other partnerships' names are taken out of the search" in " ".join(c.value for c in at.main.caption)
     assert "<code>family support</code>" in " ".join(markdown(at)) and len(groups(at)) > 1
+
+
+def test_a_plan_attached_beside_the_sample_is_not_called_made_up():
+    """With the illustrative sample published, a plan attached on the Data page (a real one) was
+    captioned 'made up for the sample ... not any partnership's real plan'; only the sample's are."""
+    from plan_pdfs import pdf_bytes
+    from store import Store
+
+    Store(os.environ["CSP_STORE"]).add_plan(pdf_bytes(["Family support in Moray, a real plan. " * 20]),
+                                            "moray.pdf", "Moray", CYCLE, 1, "ana")
+    made_up = "this plan is made up for the sample"
+    at = partnership_page("Moray")
+    assert "(1 page)" in " ".join(markdown(at))
+    assert not [c.value for c in at.main.caption if made_up in c.value]
+    at = partnership_page("Fife")
+    assert [c.value for c in at.main.caption if made_up in c.value]
+    at = search(search_page(), "family support")
+    said = [c.value for c in at.main.caption]
+    assert not any("these plans are made up" in c for c in said)
+    assert sum(made_up in c for c in said) == len(MANIFEST)           # under each of the sample's, not Moray's
