@@ -132,6 +132,16 @@ def _scrub_targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tup
     its councils and health board (a plan's text names them: "Dundee City Council" tells whose it is).
     Another partnership's council becomes its label, a health board "a health board" (one board may
     serve several partnerships); the chosen partnership's own names, councils and board stay."""
+    memo = review.__dict__.setdefault("_scrub_targets_memo", {})   # read once per review, partnership, labels
+    key = (keep, tuple(sorted(mapping.items())))
+    if key not in memo:
+        if len(memo) > 256:
+            memo.clear()
+        memo[key] = _targets(review, keep, mapping)
+    return memo[key]
+
+
+def _targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tuple:
     targets, own = [], set()
     frame = review.partnerships
     column = lambda name: frame[name].tolist() if name in frame.columns else [""] * len(frame)  # noqa: E731
@@ -149,8 +159,11 @@ def _scrub_targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tup
             continue
         label = mapping.get(partnership) or "another partnership"
         targets.extend((n, label) for n in [partnership, *_split_aliases(alias)])
-        targets.extend((n, label) for n in _split_aliases(councils) if n.casefold() not in skip)
-        targets.extend((n, "a health board") for n in _split_aliases(board) if n.casefold() not in skip)
+        for n, shown in [*((n, label) for n in _split_aliases(councils)),
+                         *((n, "a health board") for n in _split_aliases(board))]:
+            if n.casefold() not in skip:
+                skip.add(n.casefold())   # once: a board serves several partnerships
+                targets.append((n, shown))
     return tuple(targets)
 
 
