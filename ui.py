@@ -841,12 +841,34 @@ def _served(sha: str, _plan) -> bool:
 def plan_href(v: View, plan, page: int = 1) -> str | None:
     """The address that opens `plan` at `page` in the browser's PDF viewer: the app's own inert copy,
     served by Streamlit (server.enableStaticServing), with #page=N. None while names are hidden for
-    another partnership's plan (the plan itself names its partnership)."""
-    if v.hide_names and plan.partnership != v.partnership:
+    another partnership's plan (the plan itself names its partnership), and for the partnership's own
+    plan when it names another partnership: the page shows a label where the plan has the name, so
+    opening it would say whose the label is."""
+    if v.hide_names and (plan.partnership != v.partnership or names_others(v, plan)):
         return None
     if not _served(plan.sha256, plan):
         return None
     return f"app/static/plans/{plan.sha256}.pdf#page={int(page)}"
+
+
+_NAMES_OTHERS: dict = {}
+
+
+def names_others(v: View, plan) -> bool:
+    """Whether the plan's text names another partnership (or its council or health board) as this
+    view hides them; True if its text is not known here."""
+    from plans import cached_index
+
+    key = (plan.sha256, v.partnership, tuple(sorted((v.shown_names or {}).items())))
+    if key not in _NAMES_OTHERS:
+        index = cached_index(plan.sha256)
+        if index is None:
+            return True
+        words = "\n".join(p.text for p in index.text.passages)
+        if len(_NAMES_OTHERS) > 256:
+            _NAMES_OTHERS.clear()
+        _NAMES_OTHERS[key] = v.shown(words) != words
+    return _NAMES_OTHERS[key]
 
 
 def _plan_link(href: str, words: str) -> str:
@@ -897,6 +919,9 @@ def plan_evidence(v: View) -> None:
     title_words = v.shown(plan.title) or f"{v.partnership}'s plan, {v.cycle}"
     text(strong(title_words), f" ({index.text.pages} page{'s' if index.text.pages != 1 else ''})",
          Html(" · " + _plan_link(href, "Open the plan")) if href else "")
+    if href is None and v.hide_names and names_others(v, plan):
+        caption("The plan cannot be opened while other partnerships' names are hidden: it names other "
+                "partnerships, shown here as labels.")
     if plan.link:
         caption("Published at ", Html(f"<code>{literal.for_page(plan.link)}</code>"))
     crit = v.review.criteria
@@ -1027,9 +1052,11 @@ def plan_search(v: View) -> None:
             first = plan_href(v, plan, 1)
             if plan.title:
                 text(v.shown(plan.title), Html(" · " + _plan_link(first, "Open the plan")) if first else "")
-            if first is None and v.hide_names:
+            if first is None and v.hide_names and (plan.partnership != v.partnership or names_others(v, plan)):
                 caption("This plan cannot be opened while other partnerships' names are hidden: the plan itself "
-                        "names its partnership.")
+                        "names its partnership." if plan.partnership != v.partnership else
+                        "This plan cannot be opened while other partnerships' names are hidden: it names other "
+                        "partnerships, shown here as labels.")
             if plan.path is not None and len(made_up) < len({f.sha256 for f in files}):
                 caption(PLANS_ILLUSTRATIVE)
             for hit in group_found.hits:
