@@ -959,7 +959,7 @@ def _unnamed_words(loaded: Loaded, words: str) -> str:
     if shown == words:
         return words
     put = {label for real, label in mapping.items() if real != keep} | {"a health board", "another partnership"}
-    pattern = "|".join(re.escape(n) for n in sorted(put, key=len, reverse=True))
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(put, key=len, reverse=True)) + r")(?!\w)"
     return " ".join(re.sub(pattern, " ", shown).split())
 
 

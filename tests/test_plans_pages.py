@@ -223,6 +223,10 @@ def test_with_names_hidden_another_partnership_s_name_is_not_searched_for(by):
         choose(at, "partnership", "Fife")
         hide_names(at)
         search(at, "Tayside family support")
+        assert at.text_input(key="plan_query").value == "family support"
+        search(at, "Tayside Partnership Approach Dundee City")     # a label is a whole word: "Approach" stays
+        assert at.text_input(key="plan_query").value == "Partnership Approach"
+        search(at, "Tayside family support")
     else:
         from apptools import APP
         from streamlit.testing.v1 import AppTest
