@@ -127,9 +127,21 @@ def _scrub_pattern(targets: tuple[tuple[str, str | None], ...]):
     return re.compile("|".join(groups), flags=re.IGNORECASE), tuple(r for _, r in ordered)
 
 
+def _short(name: str) -> list[str]:
+    """The short name a city partnership or council goes by in running text: "Glasgow" for "Glasgow
+    City", "Edinburgh" for "City of Edinburgh"."""
+    name = name.strip()
+    if re.fullmatch(r"(?i).+\s+city", name):
+        return [re.sub(r"(?i)\s+city$", "", name)]
+    if re.fullmatch(r"(?i)city\s+of\s+.+", name):
+        return [re.sub(r"(?i)^city\s+of\s+", "", name)]
+    return []
+
+
 def _scrub_targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tuple:
     """(name as written, replacement or None to leave it): every partnership's name and aliases, and
-    its councils and health board (a plan's text names them: "Dundee City Council" tells whose it is).
+    its councils and health board (a plan's text names them: "Dundee City Council" tells whose it is),
+    and a city's short name ("Glasgow", "Dundee").
     Another partnership's council becomes its label, a health board "a health board" (one board may
     serve several partnerships); the chosen partnership's own names, councils and board stay."""
     memo = review.__dict__.setdefault("_scrub_targets_memo", {})   # read once per review, partnership, labels
@@ -150,7 +162,8 @@ def _targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tuple:
     for partnership, alias, councils, board in rows:
         if partnership == keep:
             own = {n.casefold() for n in [partnership, *_split_aliases(alias), *_split_aliases(councils),
-                                           *_split_aliases(board)]}
+                                           *_split_aliases(board), *_short(partnership),
+                                           *(n for c in _split_aliases(councils) for n in _short(c))]}
             targets.extend((n, None) for n in own)
     # a council or board written as a partnership's name ("Highland") is that partnership's name
     skip = own | {n.casefold() for partnership, alias, _, _ in rows for n in [partnership, *_split_aliases(alias)]}
@@ -159,7 +172,8 @@ def _targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tuple:
             continue
         label = mapping.get(partnership) or "another partnership"
         targets.extend((n, label) for n in [partnership, *_split_aliases(alias)])
-        for n, shown in [*((n, label) for n in _split_aliases(councils)),
+        for n, shown in [*((n, label) for n in _split_aliases(councils)), *((n, label) for n in _short(partnership)),
+                         *((n, label) for c in _split_aliases(councils) for n in _short(c)),
                          *((n, "a health board") for n in _split_aliases(board))]:
             if n.casefold() not in skip:
                 skip.add(n.casefold())   # once: a board serves several partnerships

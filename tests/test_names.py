@@ -300,3 +300,20 @@ def test_councils_and_health_boards_are_scrubbed_and_a_board_named_as_a_partners
     m = NM.labels(r.partnerships["partnership"], "Fife", KEY)
     out = NM.scrub_text("Highland; Dundee City Council; NHS Tayside; Fife Council; NHS Fife", r, "Fife", m)
     assert out == f"{m['Highland']}; {m['Tayside']} Council; a health board; Fife Council; NHS Fife"
+
+
+def test_a_city_s_short_name_is_scrubbed_too():
+    """Plans say "Glasgow" and "Dundee", not "Glasgow City" and "Dundee City": with names hidden the short
+    name of another city partnership or council is its label; the chosen partnership's own stays."""
+    sheets = make_sheets(partnerships=["Fife", "Glasgow City", "Tayside", "City of Edinburgh", "Aberdeenshire"],
+                         peer_groups={})
+    for row in sheets["Partnerships"][1:]:
+        if row[0] == "Tayside":
+            row[1] = "Angus; Dundee City"
+    r = make_review(sheets)
+    m = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    out = NM.scrub_text("Glasgow's children, Dundee, Edinburgh and Aberdeenshire; Fife", r, "Fife", m)
+    assert out == (f"{m['Glasgow City']}'s children, {m['Tayside']}, {m['City of Edinburgh']} and "
+                   f"{m['Aberdeenshire']}; Fife")
+    mine = NM.labels(r.partnerships["partnership"], "Glasgow City", KEY)
+    assert NM.scrub_text("Glasgow's children", r, "Glasgow City", mine) == "Glasgow's children"
