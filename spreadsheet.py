@@ -233,6 +233,7 @@ def _widths(sheet: Sheet) -> list[float]:
 
 def to_xlsx(book: Book) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -244,6 +245,8 @@ def to_xlsx(book: Book) -> bytes:
         for r, row in enumerate(rows(sheet), start=1):
             lines = 1      # a wrapped cell's lines: the row is made tall enough (not every program fits it)
             for c, value in enumerate(row, start=1):
+                if isinstance(value, str):   # a control character cannot be in a cell: U+FFFD, as the .ods has
+                    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
                 cell = ws.cell(row=r, column=c, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"             # workbook text, never a formula

@@ -46,8 +46,9 @@ PROTECTS = (f"With other partnerships' names hidden, every other partnership is 
             "(\"Partnership A\", \"Partnership B\", ...) on every page, chart, table, download and report. "
             "The letters are dealt by a secret kept on the dashboard's server, so the published list of "
             "partnerships cannot be used to work out which label is which. Councils, health boards and other "
-            "spellings of those partnerships are left out, names written in the workbook's own text are "
-            "replaced by their labels, and a peer group of fewer than "
+            "spellings of those partnerships are left out; their names and councils written in the workbook's "
+            "own text and in the plans are replaced by their labels (a health board by \"a health board\"), "
+            "and are not searched for in the plans; and a peer group of fewer than "
             f"{MIN_GROUP} partnerships is not shown or compared with. The map of partnerships is hidden.")
 DOES_NOT_PROTECT = ("It is for showing a view to others (a screen, a download, a report), not a lock: "
                     "anyone using the dashboard can switch it off, or choose another partnership, and see "
@@ -102,17 +103,19 @@ def other_names(review: Review, keep: str) -> list[str]:
 
 def _name_pattern(name: str) -> str:
     """A name as a whole-word pattern that also matches the ways people write it: any spacing, "&" or
-    "and" (with or without spaces: "Perth&Kinross"), a hyphen or a space ("Na h-Eileanan" and
-    "Na h Eileanan"). Case is ignored by the caller."""
+    "and" (with or without spaces: "Perth&Kinross"), a hyphen, an underscore or a space ("Na h-Eileanan",
+    "Na h Eileanan", "glasgow_city"). Case is ignored by the caller."""
     words = [w for w in re.split(r"[\s\-]+|(&)", name) if w]
     parts = [r"(?:&|and)" if w == "&" or w.lower() == "and" else re.escape(w) for w in words]
     gaps = []
     for a, b in zip(parts, parts[1:]):
-        gaps.append(r"\s*" if "(?:&|and)" in (a, b) else r"[\s\-]+")
+        gaps.append(r"[\s_]*" if "(?:&|and)" in (a, b) else r"[\s\-_]+")
     pattern = parts[0] if parts else ""
     for gap, part in zip(gaps, parts[1:]):
         pattern += gap + part
-    return r"(?<!\w)" + pattern + r"(?!\w)"
+    # a whole word between anything but letters: "_" and digits part words in file names
+    # ("tayside_csp_2023.pdf", "fife2023.pdf"), as plans.attach reads them
+    return r"(?<![^\W\d_])" + pattern + r"(?![^\W\d_])"
 
 
 @functools.lru_cache(maxsize=64)
@@ -124,17 +127,57 @@ def _scrub_pattern(targets: tuple[tuple[str, str | None], ...]):
     return re.compile("|".join(groups), flags=re.IGNORECASE), tuple(r for _, r in ordered)
 
 
+def _short(name: str) -> list[str]:
+    """The short name a city partnership or council goes by in running text: "Glasgow" for "Glasgow
+    City", "Edinburgh" for "City of Edinburgh"."""
+    name = name.strip()
+    if re.fullmatch(r"(?i).+\s+city", name):
+        return [re.sub(r"(?i)\s+city$", "", name)]
+    if re.fullmatch(r"(?i)city\s+of\s+.+", name):
+        return [re.sub(r"(?i)^city\s+of\s+", "", name)]
+    return []
+
+
 def _scrub_targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tuple:
-    targets = []  # (name as written, replacement or None to leave it)
+    """(name as written, replacement or None to leave it): every partnership's name and aliases, and
+    its councils and health board (a plan's text names them: "Dundee City Council" tells whose it is),
+    and a city's short name ("Glasgow", "Dundee").
+    Another partnership's council becomes its label, a health board "a health board" (one board may
+    serve several partnerships); the chosen partnership's own names, councils and board stay."""
+    memo = review.__dict__.setdefault("_scrub_targets_memo", {})   # read once per review, partnership, labels
+    key = (keep, tuple(sorted(mapping.items())))
+    if key not in memo:
+        if len(memo) > 256:
+            memo.clear()
+        memo[key] = _targets(review, keep, mapping)
+    return memo[key]
+
+
+def _targets(review: Review, keep: str, mapping: Mapping[str, str]) -> tuple:
+    targets, own = [], set()
     frame = review.partnerships
-    aliases = frame["aliases"].tolist() if "aliases" in frame.columns else [""] * len(frame)
-    for partnership, alias in zip(frame["partnership"].tolist(), aliases):
-        names = [partnership] + _split_aliases(alias)
+    column = lambda name: frame[name].tolist() if name in frame.columns else [""] * len(frame)  # noqa: E731
+    rows = list(zip(frame["partnership"].tolist(), column("aliases"), column("local_authorities"),
+                    column("health_board")))
+    for partnership, alias, councils, board in rows:
         if partnership == keep:
-            targets.extend((n, None) for n in names)
-        else:
-            label = mapping.get(partnership) or "another partnership"
-            targets.extend((n, label) for n in names)
+            own = {n.casefold() for n in [partnership, *_split_aliases(alias), *_split_aliases(councils),
+                                           *_split_aliases(board), *_short(partnership),
+                                           *(n for c in _split_aliases(councils) for n in _short(c))]}
+            targets.extend((n, None) for n in own)
+    # a council or board written as a partnership's name ("Highland") is that partnership's name
+    skip = own | {n.casefold() for partnership, alias, _, _ in rows for n in [partnership, *_split_aliases(alias)]}
+    for partnership, alias, councils, board in rows:
+        if partnership == keep:
+            continue
+        label = mapping.get(partnership) or "another partnership"
+        targets.extend((n, label) for n in [partnership, *_split_aliases(alias)])
+        for n, shown in [*((n, label) for n in _split_aliases(councils)), *((n, label) for n in _short(partnership)),
+                         *((n, label) for c in _split_aliases(councils) for n in _short(c)),
+                         *((n, "a health board") for n in _split_aliases(board))]:
+            if n.casefold() not in skip:
+                skip.add(n.casefold())   # once: a board serves several partnerships
+                targets.append((n, shown))
     return tuple(targets)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import zlib
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -21,6 +22,12 @@ MAX_PAGES = 2000
 MIN_CHARS_PER_PAGE = 20
 # A passage is a few sentences of one page: about this many words at most.
 PASSAGE_WORDS = 80
+
+# A compressed part (stream) that expands past this is refused before PDFium reads it: a small file made
+# to expand to gigabytes (a "decompression bomb") would take the server's memory. Text, fonts and other
+# parts of a real plan expand to a few MB each; images are not looked at (text is read without them).
+MAX_STREAM_BYTES = 256 * 1024 * 1024
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 
 # PDFium is not thread-safe and Streamlit runs each session in its own thread (pypdfium2's docs).
 _PDFIUM = threading.Lock()
@@ -60,6 +67,27 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
+def _expands_too_far(data: bytes) -> bool:
+    """Whether a Flate-compressed stream of `data` (not an image) expands past MAX_STREAM_BYTES,
+    found by inflating it a MB at a time (never all at once)."""
+    for m in _STREAM.finditer(data):
+        head = data[max(0, m.start() - 4096):m.start()]
+        head = head[head.rfind(b"obj") + 1:]                 # this object's dictionary
+        if b"/Fl" not in head or b"/Image" in head:
+            continue
+        end = data.find(b"endstream", m.end())
+        rest, size, inflate = data[m.end():end if end >= 0 else len(data)], 0, zlib.decompressobj()
+        try:
+            while rest and not inflate.eof:
+                size += len(inflate.decompress(rest, 1 << 20))
+                rest = inflate.unconsumed_tail
+                if size > MAX_STREAM_BYTES:
+                    return True
+        except zlib.error:
+            continue
+    return False
+
+
 def page_texts(data: bytes, name: str = "the file", *, max_bytes: int = MAX_PLAN_BYTES) -> list[str]:
     """Each page's text, in page order. Raises PlanError for a file that is not a usable PDF."""
     shown = f"'{name}'"
@@ -69,6 +97,9 @@ def page_texts(data: bytes, name: str = "the file", *, max_bytes: int = MAX_PLAN
         raise PlanError(f"{shown} is empty.")
     if b"%PDF-" not in data[:1024]:
         raise PlanError(f"{shown} is not a PDF. Save the plan as PDF (File > Save as > PDF) and try again.")
+    if _expands_too_far(data):
+        raise PlanError(f"{shown} has a part that expands to over {MAX_STREAM_BYTES // 2**20} MB when read, far more "
+                        "than a plan's text needs: it may be damaged. Save or export it again as PDF and try again.")
     with _PDFIUM:
         try:
             pdf = pdfium.PdfDocument(data)

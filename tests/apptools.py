@@ -313,7 +313,9 @@ def _strings(at: AppTest, sidebar: bool) -> list[tuple[str, str]]:
 
 def name_pattern(names) -> re.Pattern:
     names = sorted({n for n in names if n}, key=len, reverse=True)
-    return re.compile("|".join(r"(?<!\w)" + r"\s+".join(map(re.escape, n.split())) + r"(?!\w)" for n in names),
+    # whole words between anything but letters: a name between underscores or digits ("tayside_2023.pdf") counts
+    return re.compile("|".join(r"(?<![^\W\d_])" + r"[\s_]+".join(map(re.escape, n.split())) + r"(?![^\W\d_])"
+                               for n in names),
                       flags=re.IGNORECASE)
 
 

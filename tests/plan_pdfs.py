@@ -94,3 +94,27 @@ def not_a_pdf() -> bytes:
 def damaged_pdf(good: bytes) -> bytes:
     """A PDF's header followed by bytes that are not PDF at all."""
     return good[:9] + bytes(range(256)) * 40
+
+
+def bomb_pdf(expands_to: int) -> bytes:
+    """A small PDF whose one page's text stream (Flate) expands to `expands_to` bytes: a page of
+    text, then spaces."""
+    import zlib
+
+    inflate = zlib.compressobj(9)
+    z = inflate.compress(b"BT /F1 12 Tf 72 712 Td (Family support words for the whole plan.) Tj ET\n")
+    for _ in range(expands_to // 2**20):
+        z += inflate.compress(b" " * 2**20)
+    z += inflate.flush()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.7\n", []
+    for number, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)

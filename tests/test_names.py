@@ -8,18 +8,21 @@ from __future__ import annotations
 import os
 import re
 import stat
+from pathlib import Path
 
 import pytest
 
 from analysis import names as NM
 from analysis import peers as P
-from apptools import (choose, document_text, download_keys, everything, find_names, go, hide_names,  # noqa: F401
+from apptools import (choose, document_text, download_keys, everything, find_names, footer, go, hide_names,  # noqa: F401
                       media, names_and_aliases, open_app, page_strings, table_with, texts, title)
 from builders import make_review, make_sheets, workbook_bytes
 from charts import peers as C
 from loaders import read_workbook
 from store import Store
 import report
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NOW = "2023-2026"
 BIG = ["Fife", "Angus", "Moray", "Highland", "Orkney Islands", "Shetland Islands"]  # 6: shown
@@ -98,7 +101,8 @@ def test_hidden_review_has_no_other_name_anywhere(review):
     mapping = NM.labels(review.partnerships["partnership"], "Fife", KEY)
     assert hidden.criteria["name"].iloc[1] == f"Links with {mapping['Orkney Islands']}"
     assert hidden.themes["finding"].iloc[0] == f"{mapping['Angus']} and {mapping['Perth & Kinross']} led the way"
-    assert hidden.about == f"Prepared with the help of {mapping['Shetland Islands']} council."
+    # "Shetland Islands council" is its council (the Partnerships sheet's "Shetland Islands Council"): its label
+    assert hidden.about == f"Prepared with the help of {mapping['Shetland Islands']}."
     # no council, health board or alias beside a label; the chosen partnership keeps its own
     p = hidden.partnerships.set_index("partnership")
     assert p.loc["Fife", "local_authorities"] == "Fife Council"
@@ -265,3 +269,51 @@ def test_the_sidebar_offers_no_small_or_named_peer_group_while_names_are_hidden(
     assert at.sidebar.selectbox(key="peer").options == ["Big", "Dundee and friends", "Small"]
     hide_names(at)
     assert at.sidebar.selectbox(key="peer").options == ["Big"]
+
+
+def test_names_in_file_names_are_scrubbed_between_underscores_and_digits(tmp_path, monkeypatch):
+    """A file name parts its words with "_" or digits ("tayside_csp_2023.pdf", as plans.attach reads
+    it): with names hidden the footer's file name shows a label there, not the name."""
+    r = make_review(make_sheets(partnerships=["Fife", "Glasgow City", "Tayside"], peer_groups={}))
+    mapping = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    out = NM.scrub_text("tayside_csp_2023.pdf, glasgow_city2023.xlsx, fife_x, Taysider", r, "Fife", mapping)
+    assert out == f"{mapping['Tayside']}_csp_2023.pdf, {mapping['Glasgow City']}2023.xlsx, fife_x, Taysider"
+    path = tmp_path / "csp_review_tayside_2023.xlsx"
+    path.write_bytes((ROOT / "data" / "sample-review.xlsx").read_bytes())
+    monkeypatch.setenv("CSP_WORKBOOK", str(path))
+    at = open_app()
+    choose(at, "partnership", "Fife")
+    assert "tayside" in footer(at)
+    hide_names(at)
+    assert "tayside" not in footer(at).lower() and "csp_review_Partnership " in footer(at)
+
+
+def test_councils_and_health_boards_are_scrubbed_and_a_board_named_as_a_partnership_stays_its_label():
+    sheets = make_sheets(partnerships=["Fife", "Argyll and Bute", "Highland", "Tayside"], peer_groups={})
+    for row in sheets["Partnerships"][1:]:
+        if row[0] == "Argyll and Bute":
+            row[2] = "Highland"                               # its board written as another partnership's name
+        if row[0] == "Tayside":
+            row[1] = "Angus; Dundee City"
+    r = make_review(sheets)
+    assert r.ok, r.errors
+    m = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    out = NM.scrub_text("Highland; Dundee City Council; NHS Tayside; Fife Council; NHS Fife", r, "Fife", m)
+    assert out == f"{m['Highland']}; {m['Tayside']} Council; a health board; Fife Council; NHS Fife"
+
+
+def test_a_city_s_short_name_is_scrubbed_too():
+    """Plans say "Glasgow" and "Dundee", not "Glasgow City" and "Dundee City": with names hidden the short
+    name of another city partnership or council is its label; the chosen partnership's own stays."""
+    sheets = make_sheets(partnerships=["Fife", "Glasgow City", "Tayside", "City of Edinburgh", "Aberdeenshire"],
+                         peer_groups={})
+    for row in sheets["Partnerships"][1:]:
+        if row[0] == "Tayside":
+            row[1] = "Angus; Dundee City"
+    r = make_review(sheets)
+    m = NM.labels(r.partnerships["partnership"], "Fife", KEY)
+    out = NM.scrub_text("Glasgow's children, Dundee, Edinburgh and Aberdeenshire; Fife", r, "Fife", m)
+    assert out == (f"{m['Glasgow City']}'s children, {m['Tayside']}, {m['City of Edinburgh']} and "
+                   f"{m['Aberdeenshire']}; Fife")
+    mine = NM.labels(r.partnerships["partnership"], "Glasgow City", KEY)
+    assert NM.scrub_text("Glasgow's children", r, "Glasgow City", mine) == "Glasgow's children"

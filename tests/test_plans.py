@@ -106,6 +106,19 @@ def test_too_large_gets_a_plain_message():
     assert text.startswith("'x.pdf' is ") and "over the limit" in text
 
 
+def test_a_part_that_expands_too_far_is_refused_before_it_is_read(monkeypatch):
+    """A small file made to expand to gigabytes (a 1 MB PDF expanding to 1 GB took PDFium ~3 GB of
+    memory) is refused in plain words by inflating it a MB at a time; a real plan's parts are small."""
+    import sys
+
+    from plan_pdfs import bomb_pdf
+
+    monkeypatch.setattr(sys.modules["plans.extract"], "MAX_STREAM_BYTES", 2**20, raising=False)   # 1 MB here, so the test is quick
+    assert plans.extract(bomb_pdf(0)).pages == 1
+    with pytest.raises(plans.PlanError, match=r"^'big\.pdf' has a part that expands to over 1 MB when read"):
+        plans.extract(bomb_pdf(3 * 2**20), "big.pdf")
+
+
 def test_scripts_links_and_forms_yield_text_only():
     """A PDF with JavaScript (OpenAction, named scripts, page and field actions), a link, a launch
     action and a form field: extraction gives the page's visible text and nothing else; the script's

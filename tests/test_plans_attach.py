@@ -107,3 +107,20 @@ def test_a_viewer_sees_the_plans_kept_but_cannot_add_any(tmp_path):
     assert "Adding plans needs an analyst: sign in above." in [c.value for c in at.main.caption]
     listed = [t for t in html_tables(at) if "Used now" in t.columns][0]
     assert listed.iloc[0]["File"] == "moray.pdf" and listed.iloc[0]["Used now"] == "Yes"
+
+
+def test_two_files_for_the_same_partnership_and_cycle_are_not_both_kept():
+    """Two files both matched to Moray, 2023-2026 (the same name twice, or two names): only one could be
+    its plan, and keeping both made the later one it without a word. The second is held back, saying why."""
+    from plan_pdfs import pdf_bytes
+
+    at = data_page()
+    uploader(at).set_value([("moray.pdf", GLASGOW, "application/pdf"),
+                            ("moray.pdf", pdf_bytes(["Another plan of Moray. " * 30]), "application/pdf")]).run()
+    assert not at.exception, at.exception
+    assert at.button(key="keep_plans").label == "Keep 1 plan(s)"
+    said = [c.value for c in at.main.caption]
+    assert any("'moray.pdf' above is already the plan of Moray for 2023-2026" in c for c in said), said
+    assert "<p><strong>moray.pdf</strong>: 1 page, text readable.</p>" in [m.value for m in at.main.markdown]
+    at.selectbox(key="plan_cycle_1_moray.pdf").select("2020-2023").run()
+    assert at.button(key="keep_plans").label == "Keep 2 plan(s)"

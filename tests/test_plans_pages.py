@@ -3,6 +3,7 @@ plans page, on the shipped sample's made-up plans; hidden names in both; passage
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -157,6 +158,18 @@ def test_passages_are_shown_exactly_as_written(monkeypatch, tmp_path):
     assert body.count("<a ") == 0                        # no link made of the plan's text
 
 
+def test_with_names_hidden_an_own_plan_that_names_no_other_partnership_can_be_opened():
+    from plan_pdfs import pdf_bytes
+    from store import Store
+
+    data = pdf_bytes(["Family support in our own area, with our own council. " * 20])
+    Store(os.environ["CSP_STORE"]).add_plan(data, "moray.pdf", "Moray", CYCLE, 1, "ana")
+    at = partnership_page("Moray")
+    hide_names(at)
+    assert {m.group(1) for m in map(LINK.search, markdown(at)) if m} == {plans.sha256(data)}
+    assert "it names other partnerships" not in " ".join(c.value for c in at.main.caption)
+
+
 def test_hidden_names_in_search_results_and_evidence():
     review = SAMPLE
     at = search_page()
@@ -170,11 +183,80 @@ def test_hidden_names_in_search_results_and_evidence():
     assert find_names(strings, others) == [], find_names(strings, others)
     shown = groups(at)
     assert "Fife" in shown and any(g.startswith("Partnership ") for g in shown)
-    # other partnerships' plans cannot be opened (the plan names its partnership); Fife's own can
-    links = {LINK.search(p).group(1) for p in passages(at) if LINK.search(p)}
-    assert links == {MANIFEST[("Fife", CYCLE)]["sha256"]}
+    # other partnerships' plans cannot be opened (the plan names its partnership); nor can Fife's own,
+    # which names Tayside where the page shows a label (opening it would say whose the label is)
+    assert not [p for p in passages(at) if LINK.search(p)]
+    assert "it names other partnerships, shown here as labels" in " ".join(c.value for c in at.main.caption)
     # the Partnership page's evidence: Fife's plan, Tayside named in it becomes a label
     go(at, "views/partnership.py")
     at.selectbox(key="evidence_criterion").select("15").run()
     strings = page_strings(at)
     assert find_names(strings, others) == [], find_names(strings, others)
+
+
+def test_hidden_names_cover_the_councils_and_health_boards_a_plan_names():
+    """A real plan names its councils and health board ("Dundee City Council", "NHS Tayside"): with
+    names hidden they tell whose plan it is as surely as its name, so they go too (the viewer's own stay)."""
+    from plan_pdfs import pdf_bytes
+    from store import Store
+
+    words = ("Angus Council, Dundee City Council, Perth and Kinross Council and NHS Tayside share family support. "
+             "NHS Fife and Fife Council share family support too.")
+    data = pdf_bytes([words])
+    Store(os.environ["CSP_STORE"]).add_plan(data, "tayside.pdf", "Tayside", CYCLE, 1, "ana")
+    at = search_page()
+    choose(at, "partnership", "Fife")
+    hide_names(at)
+    search(at, "family support")
+    (shown,) = [words_of(p) for p in passages(at) if "share family support" in words_of(p)]
+    for named in ("Angus", "Dundee", "Perth", "Kinross", "Tayside"):
+        assert named not in shown, shown
+    assert "Council, Partnership " in shown and "a health board share" in shown and "NHS Fife and Fife Council" in shown
+
+
+@pytest.mark.parametrize("by", ["typed", "address"])
+def test_with_names_hidden_another_partnership_s_name_is_not_searched_for(by):
+    """Searching 'Tayside' with names hidden listed only Tayside's plan under its label, and the page
+    and its address said 'Tayside': the name is taken out of the words (also from a shared link)."""
+    if by == "typed":
+        at = search_page()
+        choose(at, "partnership", "Fife")
+        hide_names(at)
+        search(at, "Tayside family support")
+        assert at.text_input(key="plan_query").value == "family support"
+        search(at, "Tayside Partnership Approach Dundee City")     # a label is a whole word: "Approach" stays
+        assert at.text_input(key="plan_query").value == "Partnership Approach"
+        search(at, "Tayside family support")
+    else:
+        from apptools import APP
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"cycle": CYCLE, "partnership": "Fife", "hide": "true",
+                                "plan_query": "Tayside family support"})
+        at.run()
+        go(at, "views/plans.py")
+    strings = page_strings(at)
+    assert find_names(strings, names_and_aliases(SAMPLE, "Fife")) == []
+    assert at.text_input(key="plan_query").value == "family support"
+    assert "Other partnerships' names are taken out of the search" in " ".join(c.value for c in at.main.caption)
+    assert "<code>family support</code>" in " ".join(markdown(at)) and len(groups(at)) > 1
+
+
+def test_a_plan_attached_beside_the_sample_is_not_called_made_up():
+    """With the illustrative sample published, a plan attached on the Data page (a real one) was
+    captioned 'made up for the sample ... not any partnership's real plan'; only the sample's are."""
+    from plan_pdfs import pdf_bytes
+    from store import Store
+
+    Store(os.environ["CSP_STORE"]).add_plan(pdf_bytes(["Family support in Moray, a real plan. " * 20]),
+                                            "moray.pdf", "Moray", CYCLE, 1, "ana")
+    made_up = "this plan is made up for the sample"
+    at = partnership_page("Moray")
+    assert "(1 page)" in " ".join(markdown(at))
+    assert not [c.value for c in at.main.caption if made_up in c.value]
+    at = partnership_page("Fife")
+    assert [c.value for c in at.main.caption if made_up in c.value]
+    at = search(search_page(), "family support")
+    said = [c.value for c in at.main.caption]
+    assert not any("these plans are made up" in c for c in said)
+    assert sum(made_up in c for c in said) == len(MANIFEST)           # under each of the sample's, not Moray's

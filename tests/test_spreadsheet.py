@@ -195,6 +195,19 @@ def test_workbook_text_is_written_as_text_never_a_formula(kind, monkeypatch):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_control_character_in_workbook_text_does_not_stop_the_download(kind):
+    """Text with a control character (an .xlsx keeps one as _x0001_; text pasted from a PDF has them):
+    the .xlsx writer refused it (IllegalCharacterError, a broken download); both formats write U+FFFD."""
+    from dataclasses import replace
+
+    review = make_review(make_sheets())
+    criteria = review.criteria.copy()
+    criteria.loc[0, "name"] = "Vis\x01ion\x1f"
+    data = spreadsheet.write(spreadsheet.build(replace(review, criteria=criteria), CYCLE, "x"), kind)
+    assert table_of(read_back(data)["Criteria"])["Name"].iloc[0] == "Vis\ufffdion\ufffd"
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_with_names_hidden_no_other_partnership_is_named_anywhere_in_the_file(sample, kind, media):
     others = names_and_aliases(sample, "Fife")
     at = open_app("views/definitions.py")

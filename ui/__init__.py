@@ -249,6 +249,7 @@ def sidebar(loaded: Loaded, page_path: str = "") -> None:
                   help="Replace every other partnership's name with a neutral label in charts, "
                        "tables and downloads, so the view can be shown outside the partnership.")
         go_to(loaded)
+        unname_plan_query(loaded)
         _copy_link(data={"query": share_query(page_path)}, key="copy-link")
 
 
@@ -781,4 +782,4 @@ def pick_partnership() -> None:
 
 
 from ui.plans import (passage, plan_evidence, plan_files, plan_href, plan_search,  # noqa: E402,F401
-                      stored_plans)
+                      stored_plans, unname_plan_query)

@@ -5,13 +5,14 @@ a link."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import streamlit as st
 
 import datasource
 import literal
-from ui import Html, View, caption, heading, load, shown_groups, strong, text
+from ui import Html, Loaded, View, _label_key, caption, heading, load, shown_groups, strong, text
 
 # -- the plans (issue 21) ------------------------------------------------------------------------
 # A plan's text is untrusted like the workbook's: every passage is shown exactly as written
@@ -80,12 +81,34 @@ def _served(sha: str, plan) -> bool:
 def plan_href(v: View, plan, page: int = 1) -> str | None:
     """The address that opens `plan` at `page` in the browser's PDF viewer: the app's own inert copy,
     served by Streamlit (server.enableStaticServing), with #page=N. None while names are hidden for
-    another partnership's plan (the plan itself names its partnership)."""
-    if v.hide_names and plan.partnership != v.partnership:
+    another partnership's plan (the plan itself names its partnership), and for the partnership's own
+    plan when it names another partnership: the page shows a label where the plan has the name, so
+    opening it would say whose the label is."""
+    if v.hide_names and (plan.partnership != v.partnership or names_others(v, plan)):
         return None
     if not _served(plan.sha256, plan):
         return None
     return f"app/static/plans/{plan.sha256}.pdf#page={int(page)}"
+
+
+_NAMES_OTHERS: dict = {}
+
+
+def names_others(v: View, plan) -> bool:
+    """Whether the plan's text names another partnership (or its council or health board) as this
+    view hides them; True if its text is not known here."""
+    from plans import cached_index
+
+    key = (plan.sha256, v.partnership, tuple(sorted((v.shown_names or {}).items())))
+    if key not in _NAMES_OTHERS:
+        index = cached_index(plan.sha256)
+        if index is None:
+            return True
+        words = "\n".join(p.text for p in index.text.passages)
+        if len(_NAMES_OTHERS) > 256:
+            _NAMES_OTHERS.clear()
+        _NAMES_OTHERS[key] = v.shown(words) != words
+    return _NAMES_OTHERS[key]
 
 
 def _plan_link(href: str, words: str) -> str:
@@ -130,12 +153,15 @@ def plan_evidence(v: View) -> None:
     except PlanError as exc:
         text(exc.message)
         return
-    if v.review.illustrative:
+    if plan.path is not None:   # the sample's made-up plan (an attached one is whatever was attached)
         caption(PLANS_ILLUSTRATIVE)
     href = plan_href(v, plan, 1)
     title_words = v.shown(plan.title) or f"{v.partnership}'s plan, {v.cycle}"
-    text(strong(title_words), f" ({index.text.pages} pages)",
+    text(strong(title_words), f" ({index.text.pages} page{'s' if index.text.pages != 1 else ''})",
          Html(" · " + _plan_link(href, "Open the plan")) if href else "")
+    if href is None and v.hide_names and names_others(v, plan):
+        caption("The plan cannot be opened while other partnerships' names are hidden: it names other "
+                "partnerships, shown here as labels.")
     if plan.link:
         caption("Published at ", Html(f"<code>{literal.for_page(plan.link)}</code>"))
     crit = v.review.criteria
@@ -159,6 +185,41 @@ def plan_evidence(v: View) -> None:
     caption(PLANS_RANKING)
 
 
+def _unnamed_words(loaded: Loaded, words: str) -> str:
+    """`words` without other partnerships' names, councils and health boards (names hidden)."""
+    from analysis import names
+
+    review = loaded.review
+    if not words or review is None or not review.ok:
+        return words
+    keep = st.session_state.get("partnership")
+    keep = keep if keep in set(review.partnerships["partnership"]) else ""
+    mapping = names.labels(review.partnerships["partnership"], keep, _label_key(loaded))
+    shown = names.scrub_text(words, review, keep, mapping)
+    if shown == words:
+        return words
+    put = {label for real, label in mapping.items() if real != keep} | {"a health board", "another partnership"}
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(put, key=len, reverse=True)) + r")(?!\w)"
+    return " ".join(re.sub(pattern, " ", shown).split())
+
+
+def unname_plan_query(loaded: Loaded) -> None:
+    """With names hidden, Search the plans' words without other partnerships' names, councils and
+    health boards (before the sidebar's link and the page use them): results for a name would say
+    which label is whose, and the page, its box and its address would show the name. (On a page's
+    first load Streamlit gives the box the address's words whatever is set here: `plan_search`
+    then runs the page again once, when this takes effect.)"""
+    asked = str(st.session_state.get("plan_query", st.query_params.get("plan_query", "")) or "")
+    if not st.session_state.get("hide") or (unnamed := _unnamed_words(loaded, asked)) == asked:
+        return
+    st.session_state["plan_query"] = st.session_state["_plan_query_unnamed"] = unnamed
+    try:   # the address too, until the box is bound to it (then the box's value is the address's)
+        if "plan_query" in st.query_params:
+            st.query_params["plan_query"] = unnamed
+    except st.errors.StreamlitAPIException:
+        pass
+
+
 def plan_search(v: View) -> None:
     """The search across plans: every plan of the cycle, or only those at a level on a criterion
     and of a peer group; results grouped by plan, with pages, passages and the query's words marked."""
@@ -169,12 +230,24 @@ def plan_search(v: View) -> None:
     if not files:
         text(f"There are no plans for {v.cycle} in the dashboard. Analysts attach plans on the Data page.")
         return
-    if v.review.illustrative:
+    made_up = {f.sha256 for f in files if f.path is not None}   # the sample's; an attached plan is not made up
+    if made_up and len(made_up) == len({f.sha256 for f in files}):
         caption("Illustrative: these plans are made up for the sample (every page says so) and their text follows "
                 "the made-up scores. They are not any partnership's real plan.")
+    elif made_up:
+        caption("Illustrative: the plans marked so are made up for the sample; the others were attached on the "
+                "Data page.")
     query = st.text_input("Search the plans for", key="plan_query", bind="query-params", max_chars=200,
                           placeholder="e.g. family support, collective budget",
                           help="Words to find. Leave empty and choose a criterion to search with its own words.")
+    if v.hide_names and (unnamed := _unnamed_words(st.session_state.get("_loaded") or load(), query)) != query:
+        # the box took the address's words on the page's first load: run again, once, with them taken out
+        if st.session_state.get("_plan_query_rerun") != query:
+            st.session_state["_plan_query_rerun"] = query
+            st.rerun()
+        query = st.session_state["_plan_query_unnamed"] = unnamed
+    if v.hide_names and st.session_state.get("_plan_query_unnamed") == query:
+        caption("Other partnerships' names are taken out of the search while their names are hidden.")
     crit = v.review.criteria
     ids = [str(c) for c in crit["criterion"]]
     names = dict(zip(ids, crit["name"].astype(str)))
@@ -219,9 +292,13 @@ def plan_search(v: View) -> None:
             first = plan_href(v, plan, 1)
             if plan.title:
                 text(v.shown(plan.title), Html(" · " + _plan_link(first, "Open the plan")) if first else "")
-            if first is None and v.hide_names:
+            if first is None and v.hide_names and (plan.partnership != v.partnership or names_others(v, plan)):
                 caption("This plan cannot be opened while other partnerships' names are hidden: the plan itself "
-                        "names its partnership.")
+                        "names its partnership." if plan.partnership != v.partnership else
+                        "This plan cannot be opened while other partnerships' names are hidden: it names other "
+                        "partnerships, shown here as labels.")
+            if plan.path is not None and len(made_up) < len({f.sha256 for f in files}):
+                caption(PLANS_ILLUSTRATIVE)
             for hit in group_found.hits:
                 passage(v, hit, plan_href(v, plan, hit.passage.page), query=words)
             if group_found.more:

@@ -769,13 +769,13 @@ def _plans_section(who: str | None, mode: str) -> None:
         return
     partnerships = list(review.partnerships["partnership"])
     cycles = [str(c) for c in review.cycles["cycle"]]
-    ready = []
+    ready, first = [], {}   # (partnership, cycle) -> the file above that is its plan
     for i, a in enumerate(_plan_attachments(files, review)):
         with st.container(border=True):
             if a.problem:
                 ui.text(ui.strong(a.filename), ": cannot be kept. ", a.problem)
                 continue
-            ui.text(ui.strong(a.filename), f": {a.pages} pages, text readable.")
+            ui.text(ui.strong(a.filename), f": {a.pages} page{'s' if a.pages != 1 else ''}, text readable.")
             left, right = st.columns(2)
             a.partnership = left.selectbox(
                 "Whose plan", partnerships, key=f"plan_who_{i}_{a.filename}",
@@ -784,9 +784,13 @@ def _plans_section(who: str | None, mode: str) -> None:
             a.cycle = right.selectbox("Cycle", cycles, key=f"plan_cycle_{i}_{a.filename}",
                                       index=cycles.index(a.cycle) if a.cycle in cycles else None)
             why = check_choice(a, partnerships, cycles)
+            if not why and (a.partnership, a.cycle) in first:   # only one of them could be its plan
+                why = (f"'{first[a.partnership, a.cycle]}' above is already the plan of {a.partnership} for {a.cycle}: "
+                       "choose another partnership or cycle for this one, or leave it out.")
             if why:
                 ui.caption(why)
             else:
+                first[a.partnership, a.cycle] = a.filename
                 ready.append(a)
     st.button(f"Keep {len(ready)} plan(s)", key="keep_plans", type="primary", disabled=not ready,
               on_click=_keep_plans, args=(ready, who), icon=":material/upload_file:")
