@@ -101,12 +101,14 @@ def test_an_analyst_attaches_plans_and_the_partnership_page_uses_it(tmp_path, mo
 
 
 def test_a_viewer_sees_the_plans_kept_but_cannot_add_any(tmp_path):
+    Store(tmp_path / "store").add_plan(GLASGOW, "nowhere.pdf", "Nowhere", "2023-2026", 19, "ana")
     Store(tmp_path / "store").add_plan(GLASGOW, "moray.pdf", "Moray", "2023-2026", 19, "ana")
     at = data_page(signed_in=False)
     assert not [u for u in at.file_uploader if u.key.startswith("plan_upload_")]
     assert "Adding plans needs an analyst: sign in above." in [c.value for c in at.main.caption]
     listed = [t for t in html_tables(at) if "Used now" in t.columns][0]
     assert listed.iloc[0]["File"] == "moray.pdf" and listed.iloc[0]["Used now"] == "Yes"
+    assert listed.iloc[1]["File"] == "nowhere.pdf" and listed.iloc[1]["Used now"] == ""  # not in the workbook
 
 
 def test_two_files_for_the_same_partnership_and_cycle_are_not_both_kept():

@@ -741,18 +741,23 @@ def _plans_section(who: str | None, mode: str) -> None:
         st.error(f"The plans kept cannot be read just now: {_md(exc)}", icon=":material/error:")
         return
     _show_flash("plans")
+    loaded = st.session_state.get("_loaded")
+    review = loaded.review if loaded is not None else None
     if kept:
+        ok = review is not None and review.ok
+        known = (set(review.partnerships["partnership"]), set(map(str, review.cycles["cycle"]))) if ok else None
         seen, rows = set(), []
         for p in kept:
+            # the plan a page uses: the newest of its pair, for a partnership and cycle the workbook has
+            used = (p.partnership, p.cycle) not in seen and known is not None and \
+                p.partnership in known[0] and p.cycle in known[1]
             rows.append({"Partnership": p.partnership, "Cycle": p.cycle, "File": p.filename, "Pages": str(p.pages),
                          "Added (UTC)": p.added_at[:16].replace("T", " "), "By": p.who,
-                         "Used now": "" if (p.partnership, p.cycle) in seen else "Yes"})
+                         "Used now": "Yes" if used else ""})
             seen.add((p.partnership, p.cycle))
         ui.table(pd.DataFrame(rows))
     else:
         st.markdown("No plans have been added yet.")
-    loaded = st.session_state.get("_loaded")
-    review = loaded.review if loaded is not None else None
     if who is None:
         st.caption("Adding plans needs an analyst: sign in above." if mode != "off" else
                    "Adding plans is switched off on this server, like publishing (see above).")
