@@ -110,7 +110,7 @@ def test_choose_a_partnership_and_hide_names_with_the_keyboard_only(page, sample
     page.wait_for_function("() => location.search.includes('hide=true')", timeout=10000)
     wait_idle(page)
     assert page.get_by_role("switch", name="Hide other partnerships' names").is_checked()
-    assert page.get_by_text("Other partnerships' names are hidden").is_visible()
+    assert page.get_by_text("Other partnerships' names are hidden on this page").is_visible()
 
 
 def test_data_tab_opens_with_the_keyboard(page, sample_app):
