@@ -13,6 +13,7 @@ Everything downstream takes bytes and a sha256.
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,8 +53,17 @@ class PlanFile:
 
 def shipped(folder: Path | None = None) -> dict[tuple[str, str], tuple[Path, str]]:
     """(partnership, cycle) -> (path, sha256) from the folder's manifest (plans.json; default the
-    shipped data/plans/); {} without one."""
+    shipped data/plans/); {} without one. Read once per version of the manifest, not on every rerun."""
     folder = SHIPPED if folder is None else folder
+    try:
+        stamp = (folder / "plans.json").stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _manifest(folder, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _manifest(folder: Path, _stamp: int) -> dict[tuple[str, str], tuple[Path, str]]:
     try:
         manifest = json.loads((folder / "plans.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
